@@ -1,0 +1,43 @@
+/*
+ * mod_auth_jwtsso - single sign-on for anything Apache serves, by consuming
+ * JWTs from an identity provider (DESIGN.md).
+ *
+ * This file is the wiring only: the module record, the directive table
+ * (src/httpd/config.c) and hook registration. The flow lives in
+ * src/httpd/flow.c, the session record in src/httpd/session.c, and the
+ * token core, free of httpd headers, in src/core/.
+ */
+#define JWTSSO_MODULE_FILE
+#include "glue.h"
+
+#include "http_request.h"
+#include "mod_auth.h"
+
+static void jwtsso_optional_fns(void)
+{
+    jwtsso_session_init();
+}
+
+static void register_hooks(apr_pool_t *p)
+{
+    (void)p;
+    ap_hook_check_config(jwtsso_cfg_check, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_optional_fn_retrieve(jwtsso_optional_fns, NULL, NULL,
+                                 APR_HOOK_MIDDLE);
+    ap_hook_post_perdir_config(jwtsso_flow_post_perdir, NULL, NULL,
+                               APR_HOOK_REALLY_FIRST);
+    ap_hook_check_authn(jwtsso_flow_check_authn, NULL, NULL, APR_HOOK_MIDDLE,
+                        AP_AUTH_INTERNAL_PER_CONF);
+    ap_hook_force_authn(jwtsso_flow_force_authn, NULL, NULL, APR_HOOK_MIDDLE);
+}
+
+AP_DECLARE_MODULE(auth_jwtsso) = {
+    STANDARD20_MODULE_STUFF,
+    jwtsso_cfg_create_dir,      /* per-directory config */
+    jwtsso_cfg_merge_dir,       /* merge per-directory */
+    NULL,                       /* per-server config */
+    NULL,                       /* merge per-server */
+    jwtsso_cfg_cmds,            /* directives */
+    register_hooks,
+    AP_MODULE_FLAG_NONE
+};

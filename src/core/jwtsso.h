@@ -1,0 +1,223 @@
+/*
+ * jwtsso.h - the public API of the mod_auth_jwtsso token core.
+ *
+ * The core is a small library on libc, OpenSSL 3 and Jansson. It includes
+ * no httpd or APR header, so the module, the unit tests, fuzzers, the CLI
+ * and the benchmarks all link the same code. It never prints, keeps no
+ * globals, and builds no string from attacker data: every failure is a
+ * jwtsso_reason_t, with details in caller-owned structs.
+ */
+#ifndef JWTSSO_H
+#define JWTSSO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------------
+ * Reasons. One value per distinct failure; JWTSSO_OK is 0. The glue maps
+ * each to a status, a log level and a log tag (src/httpd/flow.c).
+ * Append new values before JWTSSO_R__COUNT; never renumber.
+ */
+typedef enum {
+    JWTSSO_OK = 0,
+    JWTSSO_R_TOO_LARGE,        /* token longer than the size cap */
+    JWTSSO_R_MALFORMED,        /* not three dot-separated parts, empty part */
+    JWTSSO_R_BAD_BASE64,       /* a part is not strict unpadded base64url */
+    JWTSSO_R_BAD_HEADER,       /* header not a JSON object, or alg missing */
+    JWTSSO_R_BAD_PAYLOAD,      /* payload not a JSON object */
+    JWTSSO_R_DUPLICATE_MEMBER, /* a JSON object repeats a member name */
+    JWTSSO_R_ALG_NONE,         /* alg "none" (never accepted) */
+    JWTSSO_R_ALG_UNKNOWN,      /* alg is not one we implement */
+    JWTSSO_R_ALG_NOT_ALLOWED,  /* alg not on the allow-list */
+    JWTSSO_R_CRIT,             /* crit names an extension we do not know */
+    JWTSSO_R_NO_KEY,           /* no configured key serves this alg */
+    JWTSSO_R_UNKNOWN_KID,      /* kid names no configured key */
+    JWTSSO_R_BAD_SIGNATURE,    /* signature does not verify */
+    JWTSSO_R_CLAIM_TYPE,       /* exp/nbf/iat not a JSON number */
+    JWTSSO_R_EXPIRED,          /* exp + skew <= now */
+    JWTSSO_R_NOT_YET_VALID,    /* nbf - skew > now */
+    JWTSSO_R_IAT_FUTURE,       /* iat - skew > now */
+    JWTSSO_R_TOO_OLD,          /* now - iat > max age (+ skew) */
+    JWTSSO_R_NO_LIFETIME,      /* max age off and no exp */
+    JWTSSO_R_NO_IAT,           /* max age on and no iat */
+    JWTSSO_R_NO_USER,          /* the user claim is missing */
+    JWTSSO_R_BAD_USER,         /* not a string, empty, or control chars */
+    JWTSSO_R_BAD_ISSUER,       /* iss missing or not the configured one */
+    JWTSSO_R_BAD_AUDIENCE,     /* aud missing or does not name us */
+    /* session records (record.c) */
+    JWTSSO_R_RECORD_MALFORMED, /* not a record we could have written */
+    JWTSSO_R_RECORD_BAD_MAC,   /* MAC fails: forged, other key/realm/origin */
+    JWTSSO_R_RECORD_EXPIRED,   /* past its absolute end */
+    JWTSSO_R_INTERNAL,         /* out of memory, crypto failure, caller bug */
+    JWTSSO_R__COUNT
+} jwtsso_reason_t;
+
+/* A short stable token for logs and tests, e.g. "expired". Never NULL. */
+const char *jwtsso_reason_name(jwtsso_reason_t r);
+/* One sentence for administrators, e.g. "the token has expired (exp is in
+ * the past)". Never NULL. */
+const char *jwtsso_reason_text(jwtsso_reason_t r);
+
+/* ---------------------------------------------------------------------
+ * Algorithms. A set of algorithms is a bitmask of JWTSSO_ALGBIT(alg).
+ */
+typedef enum {
+    JWTSSO_ALG_UNKNOWN = 0,
+    JWTSSO_ALG_HS256, JWTSSO_ALG_HS384, JWTSSO_ALG_HS512,
+    JWTSSO_ALG_RS256, JWTSSO_ALG_RS384, JWTSSO_ALG_RS512,
+    JWTSSO_ALG_PS256, JWTSSO_ALG_PS384, JWTSSO_ALG_PS512,
+    JWTSSO_ALG_ES256, JWTSSO_ALG_ES384, JWTSSO_ALG_ES512,
+    JWTSSO_ALG_EDDSA,
+    JWTSSO_ALG__COUNT
+} jwtsso_alg_t;
+
+#define JWTSSO_ALGBIT(a) (1u << (unsigned)(a))
+#define JWTSSO_ALGS_HMAC (JWTSSO_ALGBIT(JWTSSO_ALG_HS256) \
+                        | JWTSSO_ALGBIT(JWTSSO_ALG_HS384) \
+                        | JWTSSO_ALGBIT(JWTSSO_ALG_HS512))
+
+/* "HS256" etc.; JWTSSO_ALG_UNKNOWN for anything else (and for "none"). */
+jwtsso_alg_t jwtsso_alg_from_name(const char *name, size_t len);
+const char *jwtsso_alg_name(jwtsso_alg_t alg);
+
+/* ---------------------------------------------------------------------
+ * base64url (RFC 4648 §5), strict: alphabet A-Z a-z 0-9 - _, no padding,
+ * no whitespace, and a length that is not 1 mod 4 with zero unused bits.
+ */
+/* Bytes needed to decode a text of len characters. */
+size_t jwtsso_b64url_decoded_max(size_t len);
+/* Characters (without NUL) needed to encode len bytes. */
+size_t jwtsso_b64url_encoded_len(size_t len);
+/* Decode into out (at least jwtsso_b64url_decoded_max(len) bytes); returns
+ * 0 and sets *outlen, or -1 on any non-canonical input. */
+int jwtsso_b64url_decode(const char *in, size_t len,
+                         unsigned char *out, size_t *outlen);
+/* Encode into out (at least encoded_len(len) + 1 bytes, NUL-terminated);
+ * returns the number of characters written. */
+size_t jwtsso_b64url_encode(const unsigned char *in, size_t len, char *out);
+
+/* ---------------------------------------------------------------------
+ * Keys. A key set is built once at start-up (single-threaded) and then only
+ * read, concurrently, by verifications. Each key is bound to one family:
+ * an HMAC secret only ever checks HS* tokens.
+ */
+typedef struct jwtsso_keyset jwtsso_keyset_t;
+
+jwtsso_keyset_t *jwtsso_keyset_new(void);
+void jwtsso_keyset_free(jwtsso_keyset_t *ks);
+/* Add an HMAC secret (copied; the copy is cleansed on free). kid may be
+ * NULL. Returns 0, or -1 on allocation failure or len == 0. */
+int jwtsso_keyset_add_hmac(jwtsso_keyset_t *ks, const char *kid,
+                           const unsigned char *secret, size_t len);
+/* The algorithms the keys in the set can serve (a bitmask). */
+unsigned jwtsso_keyset_algs(const jwtsso_keyset_t *ks);
+
+/* ---------------------------------------------------------------------
+ * Token verification (RFC 7515 compact JWS + RFC 7519 claims).
+ */
+typedef struct {
+    unsigned algs;          /* allow-list; 0 = what the key set can serve */
+    long long max_age;      /* max now - iat in seconds; < 0 = off */
+    long long skew;         /* leeway in seconds for exp, nbf, iat */
+    const char *user_claim; /* NULL = "sub" */
+    size_t max_size;        /* size cap in bytes; 0 = 8192 */
+    const char *issuer;     /* required iss, or NULL */
+    const char *audience;   /* required aud member, or NULL */
+} jwtsso_policy_t;
+
+/* What a verification tells. Pointers are owned by the result and freed by
+ * jwtsso_result_clear(). On failure, fields that were known before the
+ * failure are filled in (alg, kid, times) so a log line can say more. */
+typedef struct {
+    jwtsso_alg_t alg;
+    char kid[65];            /* the header's kid, truncated, "" if none */
+    long long iat, exp, nbf; /* valid only when has_* is set */
+    int has_iat, has_exp, has_nbf;
+    const char *claim;       /* name of the claim a claim failure is about */
+    char *user;              /* the user claim (NUL-terminated), or NULL */
+    void *claims;            /* the payload, a Jansson json_t *, or NULL */
+} jwtsso_result_t;
+
+/* Verify token (len bytes, need not be NUL-terminated) at time now (Unix
+ * seconds). res must be zeroed before the first call; clear it after. */
+jwtsso_reason_t jwtsso_jws_verify(const jwtsso_keyset_t *ks,
+                                  const jwtsso_policy_t *pol,
+                                  const char *token, size_t len,
+                                  long long now, jwtsso_result_t *res);
+void jwtsso_result_clear(jwtsso_result_t *res);
+
+/* Sign an HS* token over the given header and payload JSON texts (used by
+ * tests, the CLI and the issuer). Returns a malloc'ed NUL-terminated token
+ * or NULL. */
+char *jwtsso_jws_sign_hmac(jwtsso_alg_t alg,
+                           const unsigned char *secret, size_t secret_len,
+                           const char *header_json, const char *payload_json);
+
+/* ---------------------------------------------------------------------
+ * Session records. A record is a compact string
+ *     "j1." b64url(body) "." b64url(HMAC-SHA256(key, ctx || body))
+ * where ctx binds the record to the realm and the public origin. The body
+ * is a few newline-separated fields, percent-escaped, so checking a record
+ * needs no JSON parser.
+ */
+#define JWTSSO_MACKEY_LEN 32
+typedef struct jwtsso_mackey jwtsso_mackey_t;
+
+/* A record MAC key from raw key material: HMAC-SHA256(material, label)
+ * with label "jwtsso session record v1", so the record key is never the
+ * token secret itself. */
+jwtsso_mackey_t *jwtsso_mackey_new(const unsigned char *material,
+                                   size_t len);
+void jwtsso_mackey_free(jwtsso_mackey_t *k);
+
+#define JWTSSO_RECORD_CLAIMS_MAX 2048 /* bytes of claims kept in a record */
+#define JWTSSO_RECORD_MAX 3600        /* a record longer is malformed */
+
+typedef struct {
+    const char *name;
+    const char *value;  /* scalar as text; arrays joined with "," */
+} jwtsso_claim_t;
+
+typedef struct {
+    const char *user;
+    long long auth_time;    /* when the login happened */
+    long long end;          /* absolute end of the session */
+    const char *sid;        /* random login id, fresh per login */
+    const char *claims_json;/* the kept claims as one JSON object text */
+    size_t nclaims;
+    jwtsso_claim_t *claims; /* the kept claims, flattened */
+} jwtsso_record_t;
+
+/* Build a record for a verified token. claims is the result's payload
+ * (json_t *) or NULL; claims are kept in payload order while they fit in
+ * JWTSSO_RECORD_CLAIMS_MAX; the names of the dropped ones are written,
+ * comma-separated, into dropped (dropped_len bytes, truncated, may be
+ * NULL). sid is a caller-made random string ([A-Za-z0-9_-] only).
+ * Returns a malloc'ed NUL-terminated record, or NULL (allocation). */
+char *jwtsso_record_make(const jwtsso_mackey_t *k,
+                         const char *realm, const char *origin,
+                         const char *user, long long auth_time,
+                         long long end, const char *sid, const void *claims,
+                         char *dropped, size_t dropped_len);
+
+/* Bytes of scratch jwtsso_record_check needs for a record of len chars. */
+size_t jwtsso_record_scratch_len(size_t len);
+
+/* Check a record: MAC first (constant time), then format, then end > now.
+ * On JWTSSO_OK, rec's strings point into scratch (scratch_len bytes, at
+ * least jwtsso_record_scratch_len(len)), and rec->claims points to an array
+ * also inside scratch. No JSON parsing, no allocation. */
+jwtsso_reason_t jwtsso_record_check(const jwtsso_mackey_t *k,
+                                    const char *realm, const char *origin,
+                                    const char *text, size_t len,
+                                    long long now, jwtsso_record_t *rec,
+                                    void *scratch, size_t scratch_len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* JWTSSO_H */

@@ -1,0 +1,675 @@
+/*
+ * config.c - per-directory configuration of mod_auth_jwtsso: creation,
+ * merging, one setter per directive, and the start-up check that walks
+ * every <Location>/<Directory> section under AuthType jwtsso.
+ *
+ * Keys become ready objects here, once, on the config pool; nothing is read
+ * or parsed per request. Messages name the directive, the value (never a
+ * secret) and the fix; httpd adds the file and line.
+ */
+#include "glue.h"
+
+#include "http_core.h"
+#include "http_request.h"
+#include "mod_auth.h"
+#include "apr_strings.h"
+#include "apr_lib.h"
+#include "apr_file_io.h"
+#include "apr_uri.h"
+#include "apr_env.h"
+
+#include <errno.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#define SECRET_MIN     32      /* bytes: as long as SHA-256's output */
+#define SECRET_FILE_MAX 65536
+
+void *jwtsso_cfg_create_dir(apr_pool_t *p, char *dir)
+{
+    jwtsso_dir_cfg *c = apr_pcalloc(p, sizeof(*c));
+
+    (void)dir;
+    c->max_age = 60;
+    c->skew = 5;
+    c->user_claim = "sub";
+    c->token_param = "jwt";
+    c->return_param = "return_to";
+    c->public_mount = "";
+    c->state = 1;
+    c->unauth = JWTSSO_UNAUTH_AUTO;
+    c->session_max_age = 28800;
+    c->max_token_size = 8192;
+    return c;
+}
+
+#define MERGE(f) do { \
+        n->f = a->f##_set ? a->f : b->f; \
+        n->f##_set = a->f##_set || b->f##_set; \
+    } while (0)
+
+void *jwtsso_cfg_merge_dir(apr_pool_t *p, void *basev, void *addv)
+{
+    const jwtsso_dir_cfg *b = basev, *a = addv;
+    jwtsso_dir_cfg *n = apr_pcalloc(p, sizeof(*n));
+
+    MERGE(endpoint);
+    MERGE(secret);
+    MERGE(session_key);
+    MERGE(allow_short);
+    MERGE(max_age);
+    MERGE(skew);
+    MERGE(user_claim);
+    MERGE(token_param);
+    MERGE(return_param);
+    MERGE(trust_forwarded);
+    MERGE(state);
+    MERGE(unauth);
+    MERGE(session_max_age);
+    MERGE(max_token_size);
+    /* JWTSSOPublicURL sets three fields together */
+    if (a->public_url_set) {
+        n->public_origin = a->public_origin;
+        n->public_mount = a->public_mount;
+        n->public_https = a->public_https;
+    }
+    else {
+        n->public_origin = b->public_origin;
+        n->public_mount = b->public_mount;
+        n->public_https = b->public_https;
+    }
+    n->public_url_set = a->public_url_set || b->public_url_set;
+    n->where = a->where ? a->where : b->where;
+    return n;
+}
+
+const jwtsso_mackey_t *jwtsso_cfg_record_key(const jwtsso_dir_cfg *cfg)
+{
+    if (cfg->session_key) {
+        return cfg->session_key;
+    }
+    return cfg->secret ? cfg->secret->record_key : NULL;
+}
+
+static const char *where(cmd_parms *cmd)
+{
+    if (!cmd->directive) {
+        return "(command line)";
+    }
+    return apr_psprintf(cmd->pool, "%s:%d", cmd->directive->filename,
+                        cmd->directive->line_num);
+}
+
+static void note_where(cmd_parms *cmd, jwtsso_dir_cfg *c)
+{
+    if (!c->where) {
+        c->where = where(cmd);
+    }
+}
+
+static const char *parse_int(cmd_parms *cmd, const char *arg, long long min,
+                             long long max, long long *out)
+{
+    char *end = NULL;
+    apr_int64_t v;
+
+    errno = 0;
+    v = apr_strtoi64(arg, &end, 10);
+    if (errno || end == arg || *end != '\0' || v < min || v > max) {
+        return apr_psprintf(cmd->pool, "%s: '%s' is not a whole number of "
+                            "seconds from %lld to %lld", cmd->cmd->name,
+                            arg, min, max);
+    }
+    *out = v;
+    return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Secrets: literal, file:PATH, env:NAME or base64:DATA.               */
+
+static int b64val(int ch)
+{
+    if (ch >= 'A' && ch <= 'Z') return ch - 'A';
+    if (ch >= 'a' && ch <= 'z') return ch - 'a' + 26;
+    if (ch >= '0' && ch <= '9') return ch - '0' + 52;
+    if (ch == '+' || ch == '-') return 62;
+    if (ch == '/' || ch == '_') return 63;
+    return -1;
+}
+
+/* Standard or URL-safe base64, padding optional; NULL when not base64. */
+static unsigned char *b64decode(apr_pool_t *p, const char *in, size_t *len)
+{
+    size_t n = strlen(in), i, o = 0;
+    unsigned char *out;
+    unsigned long acc = 0;
+    int bits = 0;
+
+    while (n > 0 && in[n - 1] == '=') {
+        n--;
+    }
+    if (n == 0 || n % 4 == 1) {
+        return NULL;
+    }
+    out = apr_palloc(p, n * 3 / 4 + 1);
+    for (i = 0; i < n; i++) {
+        int v = b64val((unsigned char)in[i]);
+        if (v < 0) {
+            return NULL;
+        }
+        acc = (acc << 6) | (unsigned long)v;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out[o++] = (unsigned char)(acc >> bits);
+        }
+    }
+    *len = o;
+    return out;
+}
+
+/* Resolve a secret value to bytes in cmd->temp_pool; an error message or
+ * NULL. The caller cleanses *out when done. */
+static const char *secret_bytes(cmd_parms *cmd, const char *arg,
+                                unsigned char **out, size_t *len)
+{
+    const char *name = cmd->cmd->name;
+
+    if (!strncmp(arg, "file:", 5)) {
+        const char *path = ap_server_root_relative(cmd->temp_pool, arg + 5);
+        apr_file_t *f;
+        apr_finfo_t fi;
+        apr_size_t got = 0;
+        apr_status_t rv;
+        char *buf;
+
+        if (!path || !arg[5]) {
+            return apr_psprintf(cmd->pool, "%s: '%s' names no file; write "
+                                "file:/path/to/secret", name, arg);
+        }
+        rv = apr_file_open(&f, path, APR_FOPEN_READ, 0, cmd->temp_pool);
+        if (rv == APR_SUCCESS) {
+            rv = apr_file_info_get(&fi, APR_FINFO_SIZE, f);
+            if (rv == APR_SUCCESS && fi.size > SECRET_FILE_MAX) {
+                apr_file_close(f);
+                return apr_psprintf(cmd->pool, "%s: %s is larger than %d "
+                                    "bytes; point it at a file holding only "
+                                    "the secret", name, path,
+                                    SECRET_FILE_MAX);
+            }
+        }
+        if (rv == APR_SUCCESS) {
+            buf = apr_palloc(cmd->temp_pool, (apr_size_t)fi.size + 1);
+            rv = apr_file_read_full(f, buf, (apr_size_t)fi.size, &got);
+            apr_file_close(f);
+            if (rv == APR_EOF) {
+                rv = APR_SUCCESS;
+            }
+        }
+        if (rv != APR_SUCCESS) {
+            char err[120];
+            return apr_psprintf(cmd->pool, "%s: cannot read %s (%s); make "
+                                "the file exist and readable by the user "
+                                "that starts httpd", name, path,
+                                apr_strerror(rv, err, sizeof(err)));
+        }
+        /* a trailing newline from echo or openssl rand is not secret */
+        while (got > 0 && (buf[got - 1] == '\n' || buf[got - 1] == '\r')) {
+            got--;
+        }
+        buf[got] = '\0';
+        *out = (unsigned char *)buf;
+        *len = got;
+    }
+    else if (!strncmp(arg, "env:", 4)) {
+        char *val = NULL;
+
+        if (apr_env_get(&val, arg + 4, cmd->temp_pool) != APR_SUCCESS
+            || !val || !*val) {
+            return apr_psprintf(cmd->pool, "%s: the environment variable "
+                                "'%s' is not set or empty; set it for httpd "
+                                "(on Debian in /etc/apache2/envvars)",
+                                name, arg + 4);
+        }
+        *out = (unsigned char *)apr_pstrdup(cmd->temp_pool, val);
+        *len = strlen(val);
+    }
+    else if (!strncmp(arg, "base64:", 7)) {
+        *out = b64decode(cmd->temp_pool, arg + 7, len);
+        if (!*out) {
+            return apr_psprintf(cmd->pool, "%s: the value after base64: is "
+                                "not base64; write base64:$(openssl rand "
+                                "-base64 48)", name);
+        }
+    }
+    else {
+        *out = (unsigned char *)apr_pstrdup(cmd->temp_pool, arg);
+        *len = strlen(arg);
+    }
+    if (*len == 0) {
+        return apr_psprintf(cmd->pool, "%s: the secret is empty", name);
+    }
+    return NULL;
+}
+
+static const char *short_secret(cmd_parms *cmd, const jwtsso_dir_cfg *c,
+                                size_t len)
+{
+    if (len >= SECRET_MIN || (c->allow_short_set && c->allow_short)) {
+        return NULL;
+    }
+    return apr_psprintf(cmd->pool, "%s: the secret is %lu bytes; at least %d "
+                        "are required (HS256 needs a key as long as its "
+                        "hash). Use a longer one, e.g. from 'openssl rand "
+                        "-base64 48', or put '" JWTSSO_D_ALLOW_SHORT " On' "
+                        "before this line to accept it", cmd->cmd->name,
+                        (unsigned long)len, SECRET_MIN);
+}
+
+static apr_status_t keys_cleanup(void *data)
+{
+    jwtsso_keys_t *k = data;
+
+    jwtsso_keyset_free(k->keys);
+    jwtsso_mackey_free(k->record_key);
+    return APR_SUCCESS;
+}
+
+static apr_status_t mackey_cleanup(void *data)
+{
+    jwtsso_mackey_free(data);
+    return APR_SUCCESS;
+}
+
+static const char *set_secret(cmd_parms *cmd, void *dv, const char *arg)
+{
+    jwtsso_dir_cfg *c = dv;
+    jwtsso_keys_t *k;
+    unsigned char *bytes = NULL;
+    size_t len = 0;
+    const char *err = secret_bytes(cmd, arg, &bytes, &len);
+
+    if (!err) {
+        err = short_secret(cmd, c, len);
+    }
+    if (err) {
+        if (bytes) {
+            OPENSSL_cleanse(bytes, len);
+        }
+        return err;
+    }
+    k = apr_pcalloc(cmd->pool, sizeof(*k));
+    k->keys = jwtsso_keyset_new();
+    k->record_key = jwtsso_mackey_new(bytes, len);
+    k->where = where(cmd);
+    if (k->keys && jwtsso_keyset_add_hmac(k->keys, NULL, bytes, len) != 0) {
+        jwtsso_keyset_free(k->keys);
+        k->keys = NULL;
+    }
+    OPENSSL_cleanse(bytes, len);
+    apr_pool_cleanup_register(cmd->pool, k, keys_cleanup,
+                              apr_pool_cleanup_null);
+    if (!k->keys || !k->record_key) {
+        return apr_psprintf(cmd->pool, "%s: out of memory", cmd->cmd->name);
+    }
+    c->secret = k;
+    c->secret_set = 1;
+    note_where(cmd, c);
+    return NULL;
+}
+
+static const char *set_session_key(cmd_parms *cmd, void *dv, const char *arg)
+{
+    jwtsso_dir_cfg *c = dv;
+    unsigned char *bytes = NULL;
+    size_t len = 0;
+    const char *err = secret_bytes(cmd, arg, &bytes, &len);
+
+    if (!err) {
+        err = short_secret(cmd, c, len);
+    }
+    if (!err) {
+        c->session_key = jwtsso_mackey_new(bytes, len);
+        if (!c->session_key) {
+            err = "out of memory";
+        }
+        else {
+            apr_pool_cleanup_register(cmd->pool, c->session_key,
+                                      mackey_cleanup, apr_pool_cleanup_null);
+            c->session_key_set = 1;
+            note_where(cmd, c);
+        }
+    }
+    if (bytes) {
+        OPENSSL_cleanse(bytes, len);
+    }
+    return err;
+}
+
+/* ------------------------------------------------------------------ */
+
+static const char *set_endpoint(cmd_parms *cmd, void *dv, const char *arg)
+{
+    jwtsso_dir_cfg *c = dv;
+    apr_uri_t u;
+
+    if (arg[0] != '/' || arg[1] == '/') {
+        if (apr_uri_parse(cmd->pool, arg, &u) != APR_SUCCESS || !u.scheme
+            || (strcasecmp(u.scheme, "http") && strcasecmp(u.scheme, "https"))
+            || !u.hostname || !*u.hostname || u.user || u.fragment) {
+            return apr_psprintf(cmd->pool, "%s: '%s' is not an absolute "
+                                "http(s) URL or a path starting with '/'; "
+                                "write e.g. https://idp.example.com/login",
+                                cmd->cmd->name, arg);
+        }
+    }
+    c->endpoint = arg;
+    c->endpoint_set = 1;
+    note_where(cmd, c);
+    return NULL;
+}
+
+static const char *set_public_url(cmd_parms *cmd, void *dv, const char *arg)
+{
+    jwtsso_dir_cfg *c = dv;
+    apr_uri_t u;
+    char *mount;
+    size_t n;
+
+    if (apr_uri_parse(cmd->pool, arg, &u) != APR_SUCCESS || !u.scheme
+        || (strcasecmp(u.scheme, "http") && strcasecmp(u.scheme, "https"))
+        || !u.hostname || !*u.hostname || u.user || u.password || u.query
+        || u.fragment) {
+        return apr_psprintf(cmd->pool, "%s: '%s' is not of the form "
+                            "scheme://host[:port][/mount]; write e.g. "
+                            "https://www.example.com", cmd->cmd->name, arg);
+    }
+    c->public_https = !strcasecmp(u.scheme, "https");
+    c->public_origin = apr_pstrcat(cmd->pool, c->public_https ? "https"
+                                   : "http", "://",
+                                   apr_pstrdup(cmd->pool, u.hostinfo), NULL);
+    ap_str_tolower((char *)c->public_origin);
+    mount = apr_pstrdup(cmd->pool, u.path ? u.path : "");
+    n = strlen(mount);
+    while (n > 0 && mount[n - 1] == '/') {
+        mount[--n] = '\0';
+    }
+    c->public_mount = mount;
+    c->public_url_set = 1;
+    note_where(cmd, c);
+    return NULL;
+}
+
+static const char *set_flag(cmd_parms *cmd, void *dv, int on)
+{
+    jwtsso_dir_cfg *c = dv;
+    const char *n = cmd->cmd->name;
+
+    if (!strcasecmp(n, JWTSSO_D_ALLOW_SHORT)) {
+        c->allow_short = on;
+        c->allow_short_set = 1;
+    }
+    else if (!strcasecmp(n, JWTSSO_D_TRUST_FORWARDED)) {
+        c->trust_forwarded = on;
+        c->trust_forwarded_set = 1;
+    }
+    else if (!strcasecmp(n, JWTSSO_D_STATE)) {
+        c->state = on;
+        c->state_set = 1;
+    }
+    note_where(cmd, c);
+    return NULL;
+}
+
+static const char *set_max_age(cmd_parms *cmd, void *dv, const char *arg)
+{
+    jwtsso_dir_cfg *c = dv;
+    const char *err = NULL;
+
+    if (!strcasecmp(arg, "off")) {
+        c->max_age = -1;
+    }
+    else if ((err = parse_int(cmd, arg, 1, 31536000, &c->max_age))) {
+        return apr_pstrcat(cmd->pool, err, ", or off", NULL);
+    }
+    c->max_age_set = 1;
+    note_where(cmd, c);
+    return NULL;
+}
+
+static const char *set_number(cmd_parms *cmd, void *dv, const char *arg)
+{
+    jwtsso_dir_cfg *c = dv;
+    const char *n = cmd->cmd->name, *err;
+
+    if (!strcasecmp(n, JWTSSO_D_CLOCK_SKEW)) {
+        err = parse_int(cmd, arg, 0, 3600, &c->skew);
+        c->skew_set = !err;
+    }
+    else if (!strcasecmp(n, JWTSSO_D_SESSION_MAX_AGE)) {
+        err = parse_int(cmd, arg, 1, 31536000, &c->session_max_age);
+        c->session_max_age_set = !err;
+    }
+    else {
+        err = parse_int(cmd, arg, 256, 65536, &c->max_token_size);
+        if (err) {
+            err = apr_psprintf(cmd->pool, "%s: '%s' is not a size in bytes "
+                               "from 256 to 65536", n, arg);
+        }
+        c->max_token_size_set = !err;
+    }
+    note_where(cmd, c);
+    return err;
+}
+
+static int param_name_ok(const char *s)
+{
+    if (!*s) {
+        return 0;
+    }
+    for (; *s; s++) {
+        if (!apr_isalnum(*s) && *s != '_' && *s != '-' && *s != '.') {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static const char *set_name(cmd_parms *cmd, void *dv, const char *arg)
+{
+    jwtsso_dir_cfg *c = dv;
+    const char *n = cmd->cmd->name;
+
+    if (!param_name_ok(arg)) {
+        return apr_psprintf(cmd->pool, "%s: '%s' is not a plain name; use "
+                            "letters, digits, '_', '-' and '.'", n, arg);
+    }
+    if (!strcasecmp(n, JWTSSO_D_USER_CLAIM)) {
+        c->user_claim = arg;
+        c->user_claim_set = 1;
+    }
+    else if (!strcasecmp(n, JWTSSO_D_TOKEN_PARAM)) {
+        c->token_param = arg;
+        c->token_param_set = 1;
+    }
+    else {
+        c->return_param = arg;
+        c->return_param_set = 1;
+    }
+    note_where(cmd, c);
+    return NULL;
+}
+
+static const struct {
+    jwtsso_unauth_t value;
+    const char *word;
+} unauth_words[] = {
+    { JWTSSO_UNAUTH_AUTO, "auto" },
+    { JWTSSO_UNAUTH_REDIRECT, "redirect" },
+    { JWTSSO_UNAUTH_401, "401" },
+    { JWTSSO_UNAUTH_PASS, "pass" },
+};
+
+static const char *set_unauth(cmd_parms *cmd, void *dv, const char *arg)
+{
+    jwtsso_dir_cfg *c = dv;
+    size_t i;
+
+    for (i = 0; i < sizeof(unauth_words) / sizeof(unauth_words[0]); i++) {
+        if (!strcasecmp(arg, unauth_words[i].word)) {
+            c->unauth = unauth_words[i].value;
+            c->unauth_set = 1;
+            note_where(cmd, c);
+            return NULL;
+        }
+    }
+    return apr_psprintf(cmd->pool, "%s: '%s' is not one of auto, redirect, "
+                        "401, pass", cmd->cmd->name, arg);
+}
+
+#define KEYS (RSRC_CONF | ACCESS_CONF)
+#define DIRS (RSRC_CONF | OR_AUTHCFG)
+
+const command_rec jwtsso_cfg_cmds[] = {
+    AP_INIT_TAKE1(JWTSSO_D_ENDPOINT, set_endpoint, NULL, DIRS,
+        "URL where browsers log in (no default)"),
+    AP_INIT_TAKE1(JWTSSO_D_SECRET, set_secret, NULL, KEYS,
+        "HMAC secret: literal, file:PATH, env:NAME or base64:DATA"),
+    AP_INIT_FLAG(JWTSSO_D_ALLOW_SHORT, set_flag, NULL, KEYS,
+        "accept secrets under 32 bytes (default Off)"),
+    AP_INIT_TAKE1(JWTSSO_D_MAX_AGE, set_max_age, NULL, DIRS,
+        "max seconds since the token's iat, or off (default 60)"),
+    AP_INIT_TAKE1(JWTSSO_D_CLOCK_SKEW, set_number, NULL, DIRS,
+        "leeway in seconds for exp, nbf and iat (default 5)"),
+    AP_INIT_TAKE1(JWTSSO_D_USER_CLAIM, set_name, NULL, DIRS,
+        "claim that becomes REMOTE_USER (default sub)"),
+    AP_INIT_TAKE1(JWTSSO_D_TOKEN_PARAM, set_name, NULL, DIRS,
+        "query parameter carrying the token (default jwt)"),
+    AP_INIT_TAKE1(JWTSSO_D_RETURN_PARAM, set_name, NULL, DIRS,
+        "parameter sent to the auth endpoint (default return_to)"),
+    AP_INIT_TAKE1(JWTSSO_D_PUBLIC_URL, set_public_url, NULL, DIRS,
+        "scheme://host[:port][/mount] as browsers see it (default: "
+        "httpd's own self-URL)"),
+    AP_INIT_FLAG(JWTSSO_D_TRUST_FORWARDED, set_flag, NULL, DIRS,
+        "honour X-Forwarded-Proto/-Host and X-Scheme (default Off)"),
+    AP_INIT_FLAG(JWTSSO_D_STATE, set_flag, NULL, DIRS,
+        "bind a login to the browser that started it (default On)"),
+    AP_INIT_TAKE1(JWTSSO_D_UNAUTH_ACTION, set_unauth, NULL, DIRS,
+        "auto, redirect, 401 or pass (default auto)"),
+    AP_INIT_TAKE1(JWTSSO_D_SESSION_KEY, set_session_key, NULL, KEYS,
+        "MAC key of the session record (default: derived from the secret)"),
+    AP_INIT_TAKE1(JWTSSO_D_SESSION_MAX_AGE, set_number, NULL, DIRS,
+        "absolute login lifetime in seconds (default 28800)"),
+    AP_INIT_TAKE1(JWTSSO_D_MAX_TOKEN_SIZE, set_number, NULL, DIRS,
+        "largest token in bytes, checked before decoding (default 8192)"),
+    { NULL }
+};
+
+/* ------------------------------------------------------------------ */
+/* Start-up check: every section whose merged configuration says        */
+/* AuthType jwtsso must have what a request will need. Runs in          */
+/* check_config, so 'apachectl configtest' reports it too.              */
+
+static int is_prefix(const char *pre, const char *s)
+{
+    return strncmp(pre, s, strlen(pre)) == 0;
+}
+
+static const char *section_problem(apr_pool_t *p, const jwtsso_dir_cfg *c)
+{
+    if (!c->secret && !c->session_key) {
+        return "has no " JWTSSO_D_SECRET "; add e.g. '" JWTSSO_D_SECRET
+               " file:/etc/apache2/jwtsso.secret' (a file holding the IdP's "
+               "shared secret)";
+    }
+    if (!c->secret) {
+        return "has no " JWTSSO_D_SECRET " to verify tokens with; add one";
+    }
+    if (!c->endpoint && (c->unauth == JWTSSO_UNAUTH_AUTO
+                         || c->unauth == JWTSSO_UNAUTH_REDIRECT)) {
+        return "has no " JWTSSO_D_ENDPOINT "; add e.g. '" JWTSSO_D_ENDPOINT
+               " https://idp.example.com/login', or set "
+               JWTSSO_D_UNAUTH_ACTION " 401";
+    }
+    (void)p;
+    return NULL;
+}
+
+static int check_sections(apr_pool_t *ptemp, server_rec *s,
+                          apr_array_header_t *secs, const char *kind,
+                          int *used)
+{
+    ap_conf_vector_t **v = (ap_conf_vector_t **)secs->elts;
+    int i, j, bad = 0;
+
+    for (i = 0; i < secs->nelts; i++) {
+        core_dir_config *cd = ap_get_core_module_config(v[i]);
+        ap_conf_vector_t *merged = s->lookup_defaults;
+        request_rec fake;
+        const char *type, *problem;
+        jwtsso_dir_cfg *c;
+
+        /* the sections a request to this one's path also passes through */
+        for (j = 0; j < secs->nelts; j++) {
+            core_dir_config *cj = ap_get_core_module_config(v[j]);
+            if (j == i || (!cj->r && !cd->r && cj->d && cd->d
+                           && is_prefix(cj->d, cd->d))) {
+                merged = ap_merge_per_dir_configs(ptemp, merged, v[j]);
+            }
+        }
+        memset(&fake, 0, sizeof(fake));
+        fake.pool = ptemp;
+        fake.server = s;
+        fake.per_dir_config = merged;
+        fake.request_config = ap_create_request_config(ptemp);
+        type = ap_auth_type(&fake);
+        if (!type || strcasecmp(type, JWTSSO_AUTH_TYPE)) {
+            continue;
+        }
+        *used = 1;
+        c = ap_get_module_config(merged, &auth_jwtsso_module);
+        problem = section_problem(ptemp, c);
+        if (problem) {
+            ap_log_error(APLOG_MARK, APLOG_CRIT | APLOG_STARTUP, 0, s,
+                         JWTSSO_LOGNO(00101) "<%s %s> (server %s%s%s) uses "
+                         "AuthType jwtsso but %s", kind,
+                         cd->d ? cd->d : "?", s->server_hostname
+                         ? s->server_hostname : "default",
+                         c->where ? ", configured at " : "",
+                         c->where ? c->where : "", problem);
+            bad = 1;
+        }
+    }
+    return bad;
+}
+
+int jwtsso_cfg_check(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                     server_rec *s)
+{
+    int bad = 0, used = 0;
+
+    (void)pconf;
+    (void)plog;
+    for (; s; s = s->next) {
+        core_server_config *sc = ap_get_core_module_config(s->module_config);
+        bad |= check_sections(ptemp, s, sc->sec_url, "Location", &used);
+        bad |= check_sections(ptemp, s, sc->sec_dir, "Directory", &used);
+    }
+    if (used && !jwtsso_session_init()) {
+        ap_log_error(APLOG_MARK, APLOG_CRIT | APLOG_STARTUP, 0, NULL,
+                     JWTSSO_LOGNO(00102) "AuthType jwtsso keeps its logins "
+                     "in mod_session, which is not loaded: enable it with "
+                     "'a2enmod session_cookie' (or LoadModule session_module "
+                     "and session_cookie_module)");
+        bad = 1;
+    }
+    else if (used && !ap_find_linked_module("mod_session_cookie.c")
+             && !ap_find_linked_module("mod_session_dbd.c")) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING | APLOG_STARTUP, 0, NULL,
+                     JWTSSO_LOGNO(00103) "neither mod_session_cookie nor "
+                     "mod_session_dbd is loaded: unless another session "
+                     "store is configured, logins cannot be kept; enable "
+                     "one with 'a2enmod session_cookie'");
+    }
+    return bad ? HTTP_INTERNAL_SERVER_ERROR : OK;
+}

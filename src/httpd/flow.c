@@ -1,0 +1,475 @@
+/*
+ * flow.c - the jwtsso login flow in httpd's hooks (DESIGN §2).
+ *
+ *   post_perdir_config  under AuthType jwtsso: take the token out of the
+ *                       query (kept in the request config) and redact it
+ *                       from what the access log sees.
+ *   check_authn         a token to consume, else a valid session, else the
+ *                       unauthenticated action (redirect, 401 or pass).
+ *   force_authn         for JWTSSOUnauthAction pass under Require all
+ *                       granted: authenticate when there is something to
+ *                       authenticate, else stay anonymous.
+ *
+ * Every refusal of client input is a 401 with one INFO line naming the
+ * reason; 500 is for configuration faults only.
+ */
+#include "glue.h"
+
+#include "http_core.h"
+#include "http_protocol.h"
+#include "http_request.h"
+#include "mod_auth.h"
+#include "util_cookies.h"
+#include "apr_strings.h"
+#include "apr_lib.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#define STATE_BYTES 16
+
+/* What this module learned about one request. */
+typedef struct {
+    int parsed;
+    apr_array_header_t *pairs;  /* the query as the client sent it */
+    const char *token;          /* the token parameter, decoded */
+    int ntokens;
+    const char *state;          /* the jwtsso_state parameter */
+    int session_checked;
+    int session_ok;
+    jwtsso_record_t rec;
+} req_t;
+
+static int is_ours(request_rec *r)
+{
+    const char *type = ap_auth_type(r);
+
+    return type && !strcasecmp(type, JWTSSO_AUTH_TYPE);
+}
+
+static jwtsso_dir_cfg *dir_cfg(request_rec *r)
+{
+    return ap_get_module_config(r->per_dir_config, &auth_jwtsso_module);
+}
+
+/* Parse the query once per request and find our parameters in it. */
+static req_t *req_state(request_rec *r, const jwtsso_dir_cfg *cfg)
+{
+    req_t *st = ap_get_module_config(r->request_config, &auth_jwtsso_module);
+    const jwtsso_qpair_t *q;
+    int i;
+
+    if (!st) {
+        st = apr_pcalloc(r->pool, sizeof(*st));
+        ap_set_module_config(r->request_config, &auth_jwtsso_module, st);
+    }
+    if (st->parsed) {
+        return st;
+    }
+    st->parsed = 1;
+    st->pairs = jwtsso_url_query_parse(r->pool, r->args);
+    q = (const jwtsso_qpair_t *)st->pairs->elts;
+    for (i = 0; i < st->pairs->nelts; i++) {
+        if (!strcmp(q[i].name, cfg->token_param)) {
+            st->token = q[i].value;
+            st->ntokens++;
+        }
+        else if (!strcmp(q[i].name, JWTSSO_STATE_PARAM)) {
+            st->state = q[i].value;
+        }
+    }
+    return st;
+}
+
+/* The query with the token's value replaced, for the logs. */
+static const char *redacted_query(request_rec *r, const req_t *st,
+                                  const char *param)
+{
+    const jwtsso_qpair_t *q = (const jwtsso_qpair_t *)st->pairs->elts;
+    const char *out = "", *item;
+    int i;
+
+    for (i = 0; i < st->pairs->nelts; i++) {
+        item = strcmp(q[i].name, param) ? q[i].raw
+             : apr_pstrcat(r->pool, param, "=[redacted]", NULL);
+        out = *out ? apr_pstrcat(r->pool, out, "&", item, NULL) : item;
+    }
+    return out;
+}
+
+/* Remove every incoming header a client could use to pose as us:
+ * X-JWTSSO-* in any case, and the X_JWTSSO_ spelling (DESIGN §6). */
+static int spoofed(void *rec, const char *key, const char *value)
+{
+    apr_array_header_t *names = rec;
+
+    (void)value;
+    if (!strncasecmp(key, "X-JWTSSO-", 9) || !strncasecmp(key, "X_JWTSSO_", 9)
+        || !strncasecmp(key, "X-JWTSSO_", 9)
+        || !strncasecmp(key, "X_JWTSSO-", 9)) {
+        *(const char **)apr_array_push(names) = key;
+    }
+    return 1;
+}
+
+int jwtsso_flow_post_perdir(request_rec *r)
+{
+    jwtsso_dir_cfg *cfg;
+    apr_array_header_t *names;
+    req_t *st;
+    int i;
+
+    if (!is_ours(r)) {
+        return DECLINED;
+    }
+    cfg = dir_cfg(r);
+    names = apr_array_make(r->pool, 2, sizeof(const char *));
+    apr_table_do(spoofed, names, r->headers_in, NULL);
+    for (i = 0; i < names->nelts; i++) {
+        apr_table_unset(r->headers_in, ((const char **)names->elts)[i]);
+    }
+    st = req_state(r, cfg);
+    if (st->ntokens > 0) {
+        /* the token never reaches the access log or the app */
+        const char *q = redacted_query(r, st, cfg->token_param);
+        const char *path = r->parsed_uri.path ? r->parsed_uri.path : "/";
+
+        r->args = apr_pstrdup(r->pool, q);
+        r->parsed_uri.query = r->args;
+        r->unparsed_uri = apr_pstrcat(r->pool, path, "?", q, NULL);
+        r->the_request = apr_pstrcat(r->pool, r->method, " ",
+                                     r->unparsed_uri,
+                                     r->assbackwards ? "" : " ",
+                                     r->assbackwards ? "" : r->protocol,
+                                     NULL);
+    }
+    return DECLINED;
+}
+
+/* 8 hex of SHA-256: lets an administrator match log lines to a token
+ * without the token in the log. */
+static const char *fingerprint(request_rec *r, const char *token)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+
+    if (!EVP_Digest(token, strlen(token), md, &n, EVP_sha256(), NULL)) {
+        return "-";
+    }
+    return apr_psprintf(r->pool, "%02x%02x%02x%02x", md[0], md[1], md[2],
+                        md[3]);
+}
+
+static const char *random_id(request_rec *r)
+{
+    unsigned char raw[STATE_BYTES];
+    char *out = apr_palloc(r->pool, STATE_BYTES * 2 + 1);
+    int i;
+
+    if (apr_generate_random_bytes(raw, sizeof(raw)) != APR_SUCCESS) {
+        return NULL;
+    }
+    for (i = 0; i < STATE_BYTES; i++) {
+        apr_snprintf(out + i * 2, 3, "%02x", raw[i]);
+    }
+    return out;
+}
+
+static void state_cookie(request_rec *r, const jwtsso_dir_cfg *cfg,
+                         const char *value)
+{
+    int https;
+
+    jwtsso_url_origin(r, cfg, &https);
+    apr_table_addn(r->err_headers_out, "Set-Cookie",
+                   apr_psprintf(r->pool, "%s=%s; Path=/; Max-Age=%d; "
+                                "HttpOnly; SameSite=Lax%s",
+                                JWTSSO_STATE_COOKIE, value ? value : "",
+                                value ? JWTSSO_STATE_MAX_AGE : 0,
+                                https ? "; Secure" : ""));
+}
+
+static int refuse(request_rec *r)
+{
+    apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
+    return HTTP_UNAUTHORIZED;
+}
+
+/* A request that carries a token: verify it, check the state, keep the
+ * login in a fresh session record, and redirect to the same URL without
+ * the token. */
+static int consume(request_rec *r, const jwtsso_dir_cfg *cfg, req_t *st)
+{
+    static const char *const drop_names[3] = { NULL, JWTSSO_STATE_PARAM,
+                                               NULL };
+    const char *drop[3];
+    jwtsso_policy_t pol;
+    jwtsso_result_t res;
+    jwtsso_reason_t why;
+    const char *fp = fingerprint(r, st->token), *cookie = NULL, *sid, *rtext;
+    const char *realm = ap_auth_name(r), *origin, *query;
+    long long now = (long long)apr_time_sec(r->request_time);
+    char dropped[256] = "";
+    char *record;
+    int https, rv;
+
+    if (st->ntokens > 1) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, JWTSSO_LOGNO(00401)
+                      "token refused: duplicate_param: the %s parameter "
+                      "appears %d times", cfg->token_param, st->ntokens);
+        return refuse(r);
+    }
+    memset(&pol, 0, sizeof(pol));
+    pol.max_age = cfg->max_age;
+    pol.skew = cfg->skew;
+    pol.user_claim = cfg->user_claim;
+    pol.max_size = (size_t)cfg->max_token_size;
+    memset(&res, 0, sizeof(res));
+    why = jwtsso_jws_verify(cfg->secret->keys, &pol, st->token,
+                            strlen(st->token), now, &res);
+    if (why != JWTSSO_OK) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "JWTSSO%05d: token "
+                      "refused: %s: %s (alg %s, kid '%s'%s%s, token %s)",
+                      200 + (int)why, jwtsso_reason_name(why),
+                      jwtsso_reason_text(why), jwtsso_alg_name(res.alg),
+                      ap_escape_logitem(r->pool, res.kid),
+                      res.claim ? ", claim " : "",
+                      res.claim ? ap_escape_logitem(r->pool, res.claim) : "",
+                      fp);
+        jwtsso_result_clear(&res);
+        return refuse(r);
+    }
+    if (cfg->state) {
+        ap_cookie_read(r, JWTSSO_STATE_COOKIE, &cookie, 0);
+        if (!cookie || !*cookie) {
+            ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, JWTSSO_LOGNO(00402)
+                          "token refused: state_missing: no %s cookie: the "
+                          "login was not started by this browser, or the "
+                          "cookie was lost (token %s)", JWTSSO_STATE_COOKIE,
+                          fp);
+            jwtsso_result_clear(&res);
+            return refuse(r);
+        }
+        if (!st->state || !*st->state) {
+            ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, JWTSSO_LOGNO(00403)
+                          "token refused: state_param_missing: the return "
+                          "URL has no %s parameter (token %s)",
+                          JWTSSO_STATE_PARAM, fp);
+            jwtsso_result_clear(&res);
+            return refuse(r);
+        }
+        if (strlen(cookie) != strlen(st->state)
+            || CRYPTO_memcmp(cookie, st->state, strlen(cookie)) != 0) {
+            ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, JWTSSO_LOGNO(00404)
+                          "token refused: state_mismatch: the %s parameter "
+                          "does not match this browser's cookie: a login "
+                          "started elsewhere (token %s)", JWTSSO_STATE_PARAM,
+                          fp);
+            jwtsso_result_clear(&res);
+            return refuse(r);
+        }
+    }
+    /* (the replay cache check of consumed tokens goes here) */
+
+    sid = random_id(r);
+    origin = apr_pstrcat(r->pool, jwtsso_url_origin(r, cfg, &https),
+                         cfg->public_mount, NULL);
+    record = sid ? jwtsso_record_make(jwtsso_cfg_record_key(cfg),
+                                      realm ? realm : "", origin, res.user,
+                                      now, now + cfg->session_max_age, sid,
+                                      res.claims, dropped, sizeof(dropped))
+                 : NULL;
+    if (!record) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JWTSSO_LOGNO(00405)
+                      "cannot make a session record (out of memory or no "
+                      "randomness)");
+        jwtsso_result_clear(&res);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    rtext = apr_pstrdup(r->pool, record);
+    free(record);
+    if (*dropped) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, JWTSSO_LOGNO(00406)
+                      "claims not kept in the session (over %d bytes): %s",
+                      JWTSSO_RECORD_CLAIMS_MAX,
+                      ap_escape_logitem(r->pool, dropped));
+    }
+    rv = jwtsso_session_store(r, rtext);
+    if (rv != OK) {
+        jwtsso_result_clear(&res);
+        return rv;
+    }
+    why = jwtsso_session_check(r, cfg, rtext, &st->rec);
+    if (why != JWTSSO_OK) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JWTSSO_LOGNO(00407)
+                      "the session record just made does not check: %s",
+                      jwtsso_reason_name(why));
+        jwtsso_result_clear(&res);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    jwtsso_session_apply(r, &st->rec);
+    st->session_checked = st->session_ok = 1;
+    if (cfg->state) {
+        state_cookie(r, cfg, NULL);     /* single use */
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, JWTSSO_LOGNO(00408)
+                  "login: user '%s' (alg %s, token %s)",
+                  ap_escape_logitem(r->pool, r->user),
+                  jwtsso_alg_name(res.alg), fp);
+    jwtsso_result_clear(&res);
+
+    memcpy(drop, drop_names, sizeof(drop));
+    drop[0] = cfg->token_param;
+    query = jwtsso_url_query_build(r->pool, st->pairs, drop);
+    apr_table_setn(r->headers_out, "Location",
+                   jwtsso_url_self(r, cfg, query));
+    apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
+    return HTTP_MOVED_TEMPORARILY;
+}
+
+/* Can this request follow a redirect to a login page? (DESIGN §2.6) */
+static const char *why_not_navigable(request_rec *r)
+{
+    const char *v;
+
+    if (r->method_number != M_GET) {
+        return "the method is not GET or HEAD";
+    }
+    if (apr_table_get(r->headers_in, "X-Requested-With")) {
+        return "X-Requested-With";
+    }
+    v = apr_table_get(r->headers_in, "Sec-Fetch-Mode");
+    if (v && strcasecmp(v, "navigate")) {
+        return "Sec-Fetch-Mode is not navigate";
+    }
+    v = apr_table_get(r->headers_in, "Accept");
+    if (v && !ap_strcasestr(v, "text/html") && !strstr(v, "*/*")) {
+        return "Accept has neither text/html nor */*";
+    }
+    return NULL;
+}
+
+static int unauthenticated(request_rec *r, const jwtsso_dir_cfg *cfg,
+                           req_t *st)
+{
+    static const char *const drop[] = { JWTSSO_STATE_PARAM, NULL };
+    const char *why = NULL, *query, *state = NULL, *endpoint, *ret;
+    int https;
+
+    switch (cfg->unauth) {
+    case JWTSSO_UNAUTH_AUTO:
+        why = why_not_navigable(r);
+        break;
+    case JWTSSO_UNAUTH_REDIRECT:
+        break;
+    case JWTSSO_UNAUTH_401:
+        why = JWTSSO_D_UNAUTH_ACTION " 401";
+        break;
+    case JWTSSO_UNAUTH_PASS:
+        why = "a user is required here (" JWTSSO_D_UNAUTH_ACTION
+              " pass serves anonymous requests only under Require all "
+              "granted)";
+        break;
+    }
+    if (why) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, JWTSSO_LOGNO(00409)
+                      "no session: 401, not a redirect: %s", why);
+        return refuse(r);
+    }
+    if (!cfg->endpoint) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JWTSSO_LOGNO(00410)
+                      "no " JWTSSO_D_ENDPOINT " for %s: cannot send the "
+                      "browser to log in; configure one", r->uri);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    query = jwtsso_url_query_build(r->pool, st->pairs, drop);
+    if (cfg->state) {
+        state = random_id(r);
+        if (!state) {
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JWTSSO_LOGNO(00411)
+                          "no randomness for the login state");
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
+        query = apr_pstrcat(r->pool, query, *query ? "&" : "",
+                            JWTSSO_STATE_PARAM "=", state, NULL);
+        state_cookie(r, cfg, state);
+    }
+    ret = jwtsso_url_self(r, cfg, query);
+    endpoint = cfg->endpoint[0] == '/'
+             ? apr_pstrcat(r->pool, jwtsso_url_origin(r, cfg, &https),
+                           cfg->endpoint, NULL)
+             : cfg->endpoint;
+    apr_table_setn(r->headers_out, "Location",
+                   apr_pstrcat(r->pool, endpoint,
+                               strchr(endpoint, '?') ? "&" : "?",
+                               cfg->return_param, "=",
+                               jwtsso_url_encode(r->pool, ret), NULL));
+    apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
+    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, JWTSSO_LOGNO(00412)
+                  "no session: redirect to log in");
+    return HTTP_MOVED_TEMPORARILY;
+}
+
+static int session_ok(request_rec *r, const jwtsso_dir_cfg *cfg, req_t *st)
+{
+    if (!st->session_checked) {
+        st->session_checked = 1;
+        st->session_ok = jwtsso_session_valid(r, cfg, &st->rec);
+    }
+    return st->session_ok;
+}
+
+static int configured(request_rec *r, const jwtsso_dir_cfg *cfg)
+{
+    if (cfg->secret) {
+        return 1;
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JWTSSO_LOGNO(00413)
+                  "AuthType jwtsso for %s has no " JWTSSO_D_SECRET
+                  "; configure one", r->uri);
+    return 0;
+}
+
+int jwtsso_flow_check_authn(request_rec *r)
+{
+    jwtsso_dir_cfg *cfg;
+    req_t *st;
+
+    if (!is_ours(r)) {
+        return DECLINED;
+    }
+    cfg = dir_cfg(r);
+    if (!configured(r, cfg)) {
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    st = req_state(r, cfg);
+    if (st->ntokens > 0 && !r->main) {
+        return consume(r, cfg, st);
+    }
+    if (session_ok(r, cfg, st)) {
+        jwtsso_session_apply(r, &st->rec);
+        return OK;
+    }
+    return unauthenticated(r, cfg, st);
+}
+
+int jwtsso_flow_force_authn(request_rec *r)
+{
+    jwtsso_dir_cfg *cfg;
+    req_t *st;
+
+    if (!is_ours(r)) {
+        return DECLINED;
+    }
+    cfg = dir_cfg(r);
+    if (cfg->unauth != JWTSSO_UNAUTH_PASS || !cfg->secret) {
+        return DECLINED;
+    }
+    st = req_state(r, cfg);
+    if ((st->ntokens > 0 && !r->main) || session_ok(r, cfg, st)) {
+        return OK;
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, JWTSSO_LOGNO(00414)
+                  "no session: anonymous (" JWTSSO_D_UNAUTH_ACTION " pass)");
+    return DECLINED;
+}

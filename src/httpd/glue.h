@@ -1,0 +1,151 @@
+/*
+ * glue.h - the Apache side of mod_auth_jwtsso: configuration structs,
+ * directive names, log tags and the functions the module record wires up.
+ *
+ * Everything here may use httpd and APR; the token core (jwtsso.h) may not.
+ */
+#ifndef JWTSSO_GLUE_H
+#define JWTSSO_GLUE_H
+
+#include "httpd.h"
+#include "http_config.h"
+#include "http_log.h"
+#include "apr_tables.h"
+
+#include "jwtsso.h"
+
+#ifndef JWTSSO_MODULE_FILE   /* AP_DECLARE_MODULE says it there */
+APLOG_USE_MODULE(auth_jwtsso);
+#endif
+
+extern module AP_MODULE_DECLARE_DATA auth_jwtsso_module;
+
+/* One tag per call site, never reused; ranges: 001xx config, 002xx token,
+ * 003xx session, 004xx flow. README lists them. */
+#define JWTSSO_LOGNO(n) "JWTSSO" #n ": "
+
+/* Directive names: used by the command table and by messages alike. */
+#define JWTSSO_D_ENDPOINT        "JWTSSOAuthEndpoint"
+#define JWTSSO_D_SECRET          "JWTSSOSecret"
+#define JWTSSO_D_ALLOW_SHORT     "JWTSSOAllowShortSecret"
+#define JWTSSO_D_MAX_AGE         "JWTSSOMaxAge"
+#define JWTSSO_D_CLOCK_SKEW      "JWTSSOClockSkew"
+#define JWTSSO_D_USER_CLAIM      "JWTSSOUserClaim"
+#define JWTSSO_D_TOKEN_PARAM     "JWTSSOTokenParam"
+#define JWTSSO_D_RETURN_PARAM    "JWTSSOReturnParam"
+#define JWTSSO_D_PUBLIC_URL      "JWTSSOPublicURL"
+#define JWTSSO_D_TRUST_FORWARDED "JWTSSOTrustForwarded"
+#define JWTSSO_D_STATE           "JWTSSOState"
+#define JWTSSO_D_UNAUTH_ACTION   "JWTSSOUnauthAction"
+#define JWTSSO_D_SESSION_KEY     "JWTSSOSessionKey"
+#define JWTSSO_D_SESSION_MAX_AGE "JWTSSOSessionMaxAge"
+#define JWTSSO_D_MAX_TOKEN_SIZE  "JWTSSOMaxTokenSize"
+
+#define JWTSSO_AUTH_TYPE     "jwtsso"
+#define JWTSSO_SESSION_KEY   "jwtsso"        /* mod_session entry name */
+#define JWTSSO_STATE_COOKIE  "jwtsso_state"
+#define JWTSSO_STATE_PARAM   "jwtsso_state"
+#define JWTSSO_STATE_MAX_AGE 600             /* seconds to finish a login */
+
+typedef enum {
+    JWTSSO_UNAUTH_AUTO = 0,
+    JWTSSO_UNAUTH_REDIRECT,
+    JWTSSO_UNAUTH_401,
+    JWTSSO_UNAUTH_PASS
+} jwtsso_unauth_t;
+
+/* Key material made once by a setter, on the config pool. */
+typedef struct {
+    jwtsso_keyset_t *keys;       /* token verification keys */
+    jwtsso_mackey_t *record_key; /* session record key derived from them */
+    const char *where;           /* "file:line" of the directive */
+} jwtsso_keys_t;
+
+typedef struct {
+    const char *endpoint;
+    jwtsso_keys_t *secret;          /* JWTSSOSecret */
+    jwtsso_mackey_t *session_key;   /* JWTSSOSessionKey */
+    int allow_short;
+    long long max_age;              /* < 0: off */
+    long long skew;
+    const char *user_claim;
+    const char *token_param;
+    const char *return_param;
+    const char *public_origin;      /* scheme://host[:port] */
+    const char *public_mount;       /* "" or "/path" without trailing '/' */
+    int public_https;
+    int trust_forwarded;
+    int state;
+    jwtsso_unauth_t unauth;
+    long long session_max_age;
+    long long max_token_size;
+    const char *where;              /* file:line of the first JWTSSO line */
+
+    unsigned int endpoint_set:1;
+    unsigned int secret_set:1;
+    unsigned int session_key_set:1;
+    unsigned int allow_short_set:1;
+    unsigned int max_age_set:1;
+    unsigned int skew_set:1;
+    unsigned int user_claim_set:1;
+    unsigned int token_param_set:1;
+    unsigned int return_param_set:1;
+    unsigned int public_url_set:1;
+    unsigned int trust_forwarded_set:1;
+    unsigned int state_set:1;
+    unsigned int unauth_set:1;
+    unsigned int session_max_age_set:1;
+    unsigned int max_token_size_set:1;
+} jwtsso_dir_cfg;
+
+/* config.c */
+void *jwtsso_cfg_create_dir(apr_pool_t *p, char *dir);
+void *jwtsso_cfg_merge_dir(apr_pool_t *p, void *basev, void *addv);
+extern const command_rec jwtsso_cfg_cmds[];
+int jwtsso_cfg_check(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                     server_rec *s);
+/* The session record key in force for cfg, or NULL. */
+const jwtsso_mackey_t *jwtsso_cfg_record_key(const jwtsso_dir_cfg *cfg);
+
+/* url.c: query strings and URLs, parsed then rebuilt, never edited. */
+typedef struct {
+    const char *raw;    /* "name=value" as the client sent it */
+    const char *name;   /* decoded name */
+    const char *value;  /* decoded value ("" when no '=') */
+} jwtsso_qpair_t;
+
+apr_array_header_t *jwtsso_url_query_parse(apr_pool_t *p, const char *args);
+/* The pairs' raw forms joined with '&', leaving out names in drop (a
+ * NULL-terminated list); "" when nothing is left. */
+const char *jwtsso_url_query_build(apr_pool_t *p,
+                                   const apr_array_header_t *pairs,
+                                   const char *const *drop);
+char *jwtsso_url_encode(apr_pool_t *p, const char *s);
+/* scheme://host[:port] as browsers see this server, and whether https. */
+const char *jwtsso_url_origin(request_rec *r, const jwtsso_dir_cfg *cfg,
+                              int *https);
+/* The absolute URL of this request with the given query ("" = none). */
+const char *jwtsso_url_self(request_rec *r, const jwtsso_dir_cfg *cfg,
+                            const char *query);
+
+/* session.c: the record through mod_session. */
+int jwtsso_session_init(void);     /* 1 when mod_session is there */
+/* Checks a record text against cfg's key, realm and origin; on OK the
+ * strings of *rec live in r->pool. */
+jwtsso_reason_t jwtsso_session_check(request_rec *r,
+                                     const jwtsso_dir_cfg *cfg,
+                                     const char *text, jwtsso_record_t *rec);
+/* Checks the record once per request; on success fills *rec (pool). */
+int jwtsso_session_valid(request_rec *r, const jwtsso_dir_cfg *cfg,
+                         jwtsso_record_t *rec);
+/* Replaces the session with a fresh one holding record; 0 or a status. */
+int jwtsso_session_store(request_rec *r, const char *record);
+/* REMOTE_USER and the claims from a checked record. */
+void jwtsso_session_apply(request_rec *r, const jwtsso_record_t *rec);
+
+/* flow.c: the hooks. */
+int jwtsso_flow_post_perdir(request_rec *r);
+int jwtsso_flow_check_authn(request_rec *r);
+int jwtsso_flow_force_authn(request_rec *r);
+
+#endif /* JWTSSO_GLUE_H */

@@ -1,0 +1,141 @@
+/*
+ * session.c - the jwtsso record kept through Apache's own mod_session.
+ *
+ * The record (src/core/record.c) is MAC'd with the session key and bound to
+ * the realm (AuthName) and the public origin, so the session store needs no
+ * secrecy or integrity of its own: mod_session_crypto only adds
+ * confidentiality. A record we cannot check is "no session". Checking one
+ * costs one MAC and no JSON parsing; a valid record is never rewritten.
+ */
+#include "glue.h"
+
+#include "http_core.h"
+#include "http_request.h"
+#include "mod_auth.h"
+#include "mod_session.h"
+#include "apr_strings.h"
+#include "apr_lib.h"
+#include "apr_optional.h"
+
+static APR_OPTIONAL_FN_TYPE(ap_session_load) *session_load;
+static APR_OPTIONAL_FN_TYPE(ap_session_get) *session_get;
+static APR_OPTIONAL_FN_TYPE(ap_session_set) *session_set;
+
+int jwtsso_session_init(void)
+{
+    session_load = APR_RETRIEVE_OPTIONAL_FN(ap_session_load);
+    session_get = APR_RETRIEVE_OPTIONAL_FN(ap_session_get);
+    session_set = APR_RETRIEVE_OPTIONAL_FN(ap_session_set);
+    return session_load && session_get && session_set;
+}
+
+/* The binding of a record: realm and the public origin (with mount). */
+static void binding(request_rec *r, const jwtsso_dir_cfg *cfg,
+                    const char **realm, const char **origin)
+{
+    int https;
+    const char *name = ap_auth_name(r);
+
+    *realm = name ? name : "";
+    *origin = apr_pstrcat(r->pool, jwtsso_url_origin(r, cfg, &https),
+                          cfg->public_mount, NULL);
+}
+
+jwtsso_reason_t jwtsso_session_check(request_rec *r,
+                                     const jwtsso_dir_cfg *cfg,
+                                     const char *text, jwtsso_record_t *rec)
+{
+    const char *realm, *origin;
+    const jwtsso_mackey_t *key = jwtsso_cfg_record_key(cfg);
+    size_t len = strlen(text), scratch_len;
+    void *scratch;
+
+    if (!key || len > JWTSSO_RECORD_MAX) {
+        return JWTSSO_R_RECORD_MALFORMED;
+    }
+    binding(r, cfg, &realm, &origin);
+    scratch_len = jwtsso_record_scratch_len(len);
+    scratch = apr_palloc(r->pool, scratch_len);
+    return jwtsso_record_check(key, realm, origin, text, len,
+                               (long long)apr_time_sec(r->request_time), rec,
+                               scratch, scratch_len);
+}
+
+int jwtsso_session_valid(request_rec *r, const jwtsso_dir_cfg *cfg,
+                         jwtsso_record_t *rec)
+{
+    session_rec *z = NULL;
+    const char *text = NULL;
+    jwtsso_reason_t why;
+
+    if (!jwtsso_session_init()
+        || session_load(r, &z) != APR_SUCCESS || !z) {
+        return 0;
+    }
+    if (session_get(r, z, JWTSSO_SESSION_KEY, &text) != APR_SUCCESS
+        || !text || !*text) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, JWTSSO_LOGNO(00301)
+                      "no jwtsso session record");
+        return 0;
+    }
+    why = jwtsso_session_check(r, cfg, text, rec);
+    if (why != JWTSSO_OK) {
+        /* an ended session is normal life; anything else was made by
+         * someone other than us, for another place, or tampered with */
+        ap_log_rerror(APLOG_MARK, why == JWTSSO_R_RECORD_EXPIRED
+                      ? APLOG_DEBUG : APLOG_INFO, 0, r, JWTSSO_LOGNO(00302)
+                      "session record refused: %s: %s",
+                      jwtsso_reason_name(why), jwtsso_reason_text(why));
+        return 0;
+    }
+    return 1;
+}
+
+int jwtsso_session_store(request_rec *r, const char *record)
+{
+    session_rec *z = NULL;
+
+    if (!jwtsso_session_init()
+        || session_load(r, &z) != APR_SUCCESS || !z) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JWTSSO_LOGNO(00303)
+                      "cannot keep the login: no session for %s; add "
+                      "'Session On' (and e.g. 'SessionCookieName session "
+                      "path=/;httponly') where AuthType jwtsso is used",
+                      r->uri);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    /* a login always starts a fresh session: nothing from before the login
+     * (fixation) survives it */
+    apr_table_clear(z->entries);
+    if (session_set(r, z, JWTSSO_SESSION_KEY, record) != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JWTSSO_LOGNO(00304)
+                      "cannot write the session record");
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    return OK;
+}
+
+/* JWTSSO_CLAIM_<NAME>: upper case, anything but letters and digits '_'. */
+static const char *env_name(apr_pool_t *p, const char *claim)
+{
+    char *n = apr_pstrcat(p, "JWTSSO_CLAIM_", claim, NULL), *s;
+
+    for (s = n + 13; *s; s++) {
+        *s = apr_isalnum(*s) ? apr_toupper(*s) : '_';
+    }
+    return n;
+}
+
+void jwtsso_session_apply(request_rec *r, const jwtsso_record_t *rec)
+{
+    size_t i;
+
+    /* rec's strings live in r->pool already (jwtsso_session_valid) */
+    r->user = (char *)rec->user;
+    apr_table_setn(r->subprocess_env, "JWTSSO_CLAIMS", rec->claims_json);
+    for (i = 0; i < rec->nclaims; i++) {
+        apr_table_setn(r->subprocess_env,
+                       env_name(r->pool, rec->claims[i].name),
+                       rec->claims[i].value);
+    }
+}

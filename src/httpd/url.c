@@ -1,0 +1,183 @@
+/*
+ * url.c - query strings and the URLs the module redirects to.
+ *
+ * Queries are parsed into pairs and rebuilt, never edited in place. The
+ * origin of every URL we build comes from configuration (JWTSSOPublicURL)
+ * or httpd's own idea of its name (UseCanonicalName rules); client headers
+ * shape it only under JWTSSOTrustForwarded On, and then only after a
+ * strict check of their characters.
+ */
+#include "glue.h"
+
+#include "http_core.h"
+#include "http_protocol.h"
+#include "apr_strings.h"
+#include "apr_lib.h"
+
+apr_array_header_t *jwtsso_url_query_parse(apr_pool_t *p, const char *args)
+{
+    apr_array_header_t *a = apr_array_make(p, 8, sizeof(jwtsso_qpair_t));
+    const char *s = args ? args : "";
+
+    while (*s) {
+        const char *amp = strchr(s, '&');
+        size_t n = amp ? (size_t)(amp - s) : strlen(s);
+
+        if (n > 0) {
+            jwtsso_qpair_t *q = apr_array_push(a);
+            char *raw = apr_pstrmemdup(p, s, n);
+            char *eq = strchr(raw, '=');
+            char *name = eq ? apr_pstrmemdup(p, raw, (apr_size_t)(eq - raw))
+                            : apr_pstrdup(p, raw);
+            char *value = apr_pstrdup(p, eq ? eq + 1 : "");
+
+            /* a value that does not decode is kept raw: it is not ours */
+            if (ap_unescape_urlencoded(name) != OK) {
+                name = apr_pstrmemdup(p, raw, eq ? (apr_size_t)(eq - raw)
+                                                 : n);
+            }
+            if (ap_unescape_urlencoded(value) != OK) {
+                value = apr_pstrdup(p, eq ? eq + 1 : "");
+            }
+            q->raw = raw;
+            q->name = name;
+            q->value = value;
+        }
+        s += n;
+        if (*s == '&') {
+            s++;
+        }
+    }
+    return a;
+}
+
+static int dropped(const char *name, const char *const *drop)
+{
+    for (; drop && *drop; drop++) {
+        if (!strcmp(name, *drop)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+const char *jwtsso_url_query_build(apr_pool_t *p,
+                                   const apr_array_header_t *pairs,
+                                   const char *const *drop)
+{
+    const jwtsso_qpair_t *q = (const jwtsso_qpair_t *)pairs->elts;
+    const char *out = "";
+    int i;
+
+    for (i = 0; i < pairs->nelts; i++) {
+        if (!dropped(q[i].name, drop)) {
+            out = *out ? apr_pstrcat(p, out, "&", q[i].raw, NULL) : q[i].raw;
+        }
+    }
+    return out;
+}
+
+char *jwtsso_url_encode(apr_pool_t *p, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char *out = apr_palloc(p, strlen(s) * 3 + 1), *o = out;
+
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (apr_isalnum(ch) || ch == '-' || ch == '.' || ch == '_'
+            || ch == '~') {
+            *o++ = (char)ch;
+        }
+        else {
+            *o++ = '%';
+            *o++ = hex[ch >> 4];
+            *o++ = hex[ch & 15];
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+/* The first comma-separated element of a forwarded header, trimmed. */
+static const char *first_value(request_rec *r, const char *header)
+{
+    const char *v = apr_table_get(r->headers_in, header);
+    const char *comma;
+
+    if (!v) {
+        return NULL;
+    }
+    comma = strchr(v, ',');
+    v = comma ? apr_pstrmemdup(r->pool, v, (apr_size_t)(comma - v)) : v;
+    return apr_collapse_spaces(apr_palloc(r->pool, strlen(v) + 1), v);
+}
+
+/* host or host:port or [v6]:port; letters, digits, '.', '-', ':', '[]'. */
+static int host_ok(const char *h)
+{
+    size_t n = 0;
+
+    if (!h || !*h) {
+        return 0;
+    }
+    for (; h[n]; n++) {
+        unsigned char ch = (unsigned char)h[n];
+        if (!apr_isalnum(ch) && ch != '.' && ch != '-' && ch != ':'
+            && ch != '[' && ch != ']') {
+            return 0;
+        }
+    }
+    return n <= 255;
+}
+
+const char *jwtsso_url_origin(request_rec *r, const jwtsso_dir_cfg *cfg,
+                              int *https)
+{
+    const char *scheme, *host;
+    apr_port_t port;
+
+    if (cfg->public_origin) {
+        *https = cfg->public_https;
+        return cfg->public_origin;
+    }
+    scheme = ap_http_scheme(r);
+    if (cfg->trust_forwarded) {
+        const char *proto = first_value(r, "X-Forwarded-Proto");
+        const char *fhost = first_value(r, "X-Forwarded-Host");
+
+        if (!proto) {
+            proto = first_value(r, "X-Scheme");
+        }
+        if (proto && (!strcasecmp(proto, "http")
+                      || !strcasecmp(proto, "https"))) {
+            char *lower = apr_pstrdup(r->pool, proto);
+            ap_str_tolower(lower);
+            scheme = lower;
+        }
+        if (host_ok(fhost)) {
+            char *lower = apr_pstrdup(r->pool, fhost);
+            ap_str_tolower(lower);
+            *https = !strcmp(scheme, "https");
+            return apr_pstrcat(r->pool, scheme, "://", lower, NULL);
+        }
+    }
+    *https = !strcasecmp(scheme, "https");
+    host = ap_get_server_name_for_url(r);
+    port = ap_get_server_port(r);
+    if (ap_is_default_port(port, r) || (*https && port == 443)
+        || (!*https && port == 80)) {
+        return apr_pstrcat(r->pool, scheme, "://", host, NULL);
+    }
+    return apr_psprintf(r->pool, "%s://%s:%u", scheme, host, (unsigned)port);
+}
+
+const char *jwtsso_url_self(request_rec *r, const jwtsso_dir_cfg *cfg,
+                            const char *query)
+{
+    int https;
+    const char *origin = jwtsso_url_origin(r, cfg, &https);
+    const char *path = r->parsed_uri.path ? r->parsed_uri.path : "/";
+
+    return apr_pstrcat(r->pool, origin, cfg->public_mount, path,
+                       query && *query ? "?" : "", query ? query : "", NULL);
+}
