@@ -227,6 +227,12 @@ static int consume(request_rec *r, const jwtsso_dir_cfg *cfg, req_t *st)
     memset(&res, 0, sizeof(res));
     why = jwtsso_jws_verify(cfg->secret->keys, &pol, st->token,
                             strlen(st->token), now, &res);
+    if (why == JWTSSO_R_INTERNAL) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JWTSSO_LOGNO(00415)
+                      "cannot verify a token: %s", jwtsso_reason_text(why));
+        jwtsso_result_clear(&res);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
     if (why != JWTSSO_OK) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "JWTSSO%05d: token "
                       "refused: %s: %s (alg %s, kid '%s'%s%s, token %s)",

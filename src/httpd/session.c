@@ -132,6 +132,7 @@ void jwtsso_session_apply(request_rec *r, const jwtsso_record_t *rec)
 
     /* rec's strings live in r->pool already (jwtsso_session_valid) */
     r->user = (char *)rec->user;
+    r->ap_auth_type = (char *)ap_auth_type(r);   /* AUTH_TYPE for CGI */
     apr_table_setn(r->subprocess_env, "JWTSSO_CLAIMS", rec->claims_json);
     for (i = 0; i < rec->nclaims; i++) {
         apr_table_setn(r->subprocess_env,

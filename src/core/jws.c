@@ -1,0 +1,278 @@
+/*
+ * jws.c - verify and sign compact JWS tokens (RFC 7515 §7.1).
+ *
+ * Verification goes from cheap to expensive and from outside to inside:
+ * size cap, shape, strict base64url, header, alg and key choice, the
+ * signature, and only then the payload and its claims (claims.c). Nothing
+ * from the payload is looked at before the signature verifies. Header
+ * members that point at keys elsewhere (jku, x5u, jwk, x5c) are never
+ * read: keys come from the configuration only.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* ASCII case-insensitive "none" (RFC 7518 §3.6; refuse any spelling). */
+static int is_none(const char *s, size_t len)
+{
+    static const char none[] = "none";
+    size_t i;
+
+    if (len != 4) {
+        return 0;
+    }
+    for (i = 0; i < 4; i++) {
+        if ((s[i] | 0x20) != none[i]) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Try the keys of alg's family: those whose kid is kid when one does,
+ * else those configured without kid (RFC 7515 §4.1.4: kid is a hint).
+ * Returns OK, BAD_SIGNATURE, UNKNOWN_KID, NO_KEY or INTERNAL. */
+static jwtsso_reason_t check_sig(const jwtsso_keyset_t *ks,
+                                 jwtsso_alg_t alg, const json_t *kid,
+                                 const unsigned char *in, size_t inlen,
+                                 const unsigned char *sig, size_t siglen)
+{
+    jwtsso_family_t fam = jwtsso_alg_family(alg);
+    const jwtsso_key_t *k;
+    const char *kkid, *want = NULL;
+    size_t i, klen, wlen = 0, tried = 0;
+    int pass, rv, failed = 0;
+
+    if (kid != NULL) {
+        want = json_string_value(kid);
+        wlen = json_string_length(kid);
+    }
+    /* pass 0: keys named by kid; pass 1: keys without kid */
+    for (pass = want != NULL ? 0 : 1; pass < 2 && tried == 0; pass++) {
+        for (i = 0; (k = jwtsso_keyset_get(ks, i)) != NULL; i++) {
+            if (jwtsso_key_family(k) != fam) {
+                continue;
+            }
+            kkid = jwtsso_key_kid(k, &klen);
+            if (pass == 0 ? kkid == NULL || klen != wlen
+                            || memcmp(kkid, want, wlen) != 0
+                          : kkid != NULL) {
+                continue;
+            }
+            tried++;
+            rv = jwtsso_key_verify(k, alg, in, inlen, sig, siglen);
+            if (rv == 1) {
+                return JWTSSO_OK;
+            }
+            failed |= rv < 0;
+        }
+    }
+    if (tried == 0) {
+        return want != NULL ? JWTSSO_R_UNKNOWN_KID : JWTSSO_R_NO_KEY;
+    }
+    return failed ? JWTSSO_R_INTERNAL : JWTSSO_R_BAD_SIGNATURE;
+}
+
+jwtsso_reason_t jwtsso_jws_verify(const jwtsso_keyset_t *ks,
+                                  const jwtsso_policy_t *pol,
+                                  const char *token, size_t len,
+                                  long long now, jwtsso_result_t *res)
+{
+    const char *part[3];
+    size_t plen[3], dlen[3], i, n, cap, size;
+    unsigned char *buf = NULL, *dec[3];
+    json_t *header = NULL, *payload = NULL, *alg, *kid;
+    unsigned allowed;
+    jwtsso_reason_t rv;
+
+    if (res == NULL) {
+        return JWTSSO_R_INTERNAL;
+    }
+    jwtsso_result_clear(res);
+    if (pol == NULL || (token == NULL && len > 0)) {
+        rv = JWTSSO_R_INTERNAL;
+        goto done;
+    }
+
+    /* The cap comes first: nothing else looks at an oversized token. */
+    cap = pol->max_size > 0 ? pol->max_size : JWTSSO_DEFAULT_MAX_SIZE;
+    if (len > cap) {
+        rv = JWTSSO_R_TOO_LARGE;
+        goto done;
+    }
+
+    /* RFC 7515 §7.1: exactly three parts; none may be empty here (an
+     * empty signature is an unsecured JWS, which we never accept). */
+    part[0] = token;
+    for (i = 0, n = 0; i < len; i++) {
+        if (token[i] == '.') {
+            if (n == 2) {
+                rv = JWTSSO_R_MALFORMED;
+                goto done;
+            }
+            plen[n] = (size_t)(token + i - part[n]);
+            part[++n] = token + i + 1;
+        }
+    }
+    if (n != 2) {
+        rv = JWTSSO_R_MALFORMED;
+        goto done;
+    }
+    plen[2] = (size_t)(token + len - part[2]);
+    if (plen[0] == 0 || plen[1] == 0 || plen[2] == 0) {
+        rv = JWTSSO_R_MALFORMED;
+        goto done;
+    }
+
+    size = 1;
+    for (i = 0; i < 3; i++) {
+        size += jwtsso_b64url_decoded_max(plen[i]);
+    }
+    buf = malloc(size);
+    if (buf == NULL) {
+        rv = JWTSSO_R_INTERNAL;
+        goto done;
+    }
+    dec[0] = buf;
+    for (i = 0; i < 3; i++) {
+        if (jwtsso_b64url_decode(part[i], plen[i], dec[i], &dlen[i]) != 0) {
+            rv = JWTSSO_R_BAD_BASE64;
+            goto done;
+        }
+        if (i < 2) {
+            dec[i + 1] = dec[i] + dlen[i];
+        }
+    }
+
+    /* The JOSE header (RFC 7515 §4). */
+    rv = jwtsso_json_load(dec[0], dlen[0], JWTSSO_R_BAD_HEADER, &header);
+    if (rv != JWTSSO_OK) {
+        goto done;
+    }
+    alg = json_object_get(header, "alg");
+    if (!json_is_string(alg)) {
+        rv = JWTSSO_R_BAD_HEADER;
+        goto done;
+    }
+    kid = json_object_get(header, "kid");
+    if (json_is_string(kid)) {
+        n = json_string_length(kid);
+        if (n >= sizeof(res->kid)) {
+            n = sizeof(res->kid) - 1;
+        }
+        memcpy(res->kid, json_string_value(kid), n);
+        res->kid[n] = '\0';
+    }
+    if (is_none(json_string_value(alg), json_string_length(alg))) {
+        rv = JWTSSO_R_ALG_NONE;
+        goto done;
+    }
+    res->alg = jwtsso_alg_from_name(json_string_value(alg),
+                                    json_string_length(alg));
+    if (res->alg == JWTSSO_ALG_UNKNOWN) {
+        rv = JWTSSO_R_ALG_UNKNOWN;
+        goto done;
+    }
+    allowed = pol->algs != 0 ? pol->algs : jwtsso_keyset_algs(ks);
+    if (!(allowed & JWTSSO_ALGBIT(res->alg))) {
+        rv = JWTSSO_R_ALG_NOT_ALLOWED;
+        goto done;
+    }
+    /* RFC 7515 §4.1.11: we implement no extension, so any crit (and a
+     * malformed one all the more) names one we do not understand. */
+    if (json_object_get(header, "crit") != NULL) {
+        rv = JWTSSO_R_CRIT;
+        goto done;
+    }
+    if (kid != NULL && !json_is_string(kid)) {
+        rv = JWTSSO_R_BAD_HEADER;
+        goto done;
+    }
+
+    /* The signing input is the ASCII text "header.payload". */
+    rv = check_sig(ks, res->alg, kid, (const unsigned char *)token,
+                   plen[0] + 1 + plen[1], dec[2], dlen[2]);
+    if (rv != JWTSSO_OK) {
+        goto done;
+    }
+
+    rv = jwtsso_json_load(dec[1], dlen[1], JWTSSO_R_BAD_PAYLOAD, &payload);
+    if (rv != JWTSSO_OK) {
+        goto done;
+    }
+    rv = jwtsso_claims_check(pol, payload, now, res);
+    if (rv != JWTSSO_OK) {
+        goto done;
+    }
+    res->claims = payload;
+    payload = NULL;
+
+done:
+    json_decref(header);
+    json_decref(payload);
+    free(buf);
+    if (rv != JWTSSO_OK && res != NULL) {
+        free(res->user);
+        res->user = NULL;
+    }
+    return rv;
+}
+
+void jwtsso_result_clear(jwtsso_result_t *res)
+{
+    if (res == NULL) {
+        return;
+    }
+    free(res->user);
+    json_decref((json_t *)res->claims);
+    memset(res, 0, sizeof(*res));
+}
+
+char *jwtsso_jws_sign_hmac(jwtsso_alg_t alg,
+                           const unsigned char *secret, size_t secret_len,
+                           const char *header_json, const char *payload_json)
+{
+    unsigned char mac[JWTSSO_HMAC_MAX];
+    EVP_MAC_CTX *tmpl = NULL;
+    jwtsso_chunk_t chunk;
+    const char *digest;
+    size_t hlen, plen, maclen, o;
+    char *out = NULL;
+    int ok = 0;
+
+    digest = jwtsso_hmac_digest(alg, &maclen);
+    if (digest == NULL || secret == NULL || secret_len == 0
+        || header_json == NULL || payload_json == NULL) {
+        goto done;
+    }
+    hlen = strlen(header_json);
+    plen = strlen(payload_json);
+    out = malloc(jwtsso_b64url_encoded_len(hlen) + 1
+                 + jwtsso_b64url_encoded_len(plen) + 1
+                 + jwtsso_b64url_encoded_len(maclen) + 1);
+    tmpl = jwtsso_hmac_new(digest, secret, secret_len);
+    if (out == NULL || tmpl == NULL) {
+        goto done;
+    }
+    o = jwtsso_b64url_encode((const unsigned char *)header_json, hlen, out);
+    out[o++] = '.';
+    o += jwtsso_b64url_encode((const unsigned char *)payload_json, plen,
+                              out + o);
+    chunk.p = out;
+    chunk.len = o;
+    if (jwtsso_hmac_run(tmpl, &chunk, 1, mac) != maclen) {
+        goto done;
+    }
+    out[o++] = '.';
+    jwtsso_b64url_encode(mac, maclen, out + o);
+    ok = 1;
+
+done:
+    EVP_MAC_CTX_free(tmpl);
+    if (!ok) {
+        free(out);
+        out = NULL;
+    }
+    return out;
+}

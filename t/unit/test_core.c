@@ -1,0 +1,1122 @@
+/*
+ * test_core.c - unit tests of the token core (src/core), linking only it.
+ *
+ * Usage: test_core [FIXTURE_DIR]. With a directory (made by run-unit.sh
+ * with mkfixtures.js and mkfixtures.py), tokens from jsonwebtoken (node)
+ * and PyJWT are verified too. RFC vectors are named by appendix.
+ */
+#define _POSIX_C_SOURCE 200809L    /* strdup */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <openssl/evp.h>
+
+#include "jwtsso.h"
+#include "unit.h"
+
+/* Shared with mkfixtures.js and mkfixtures.py. */
+#define SECRET "jwtsso-unit-test-secret-0123456789abcdef"
+#define OTHER_SECRET "another-secret-of-enough-length-0123456789"
+#define NOW 1700000000LL
+
+static jwtsso_keyset_t *keys;       /* one kid-less key: SECRET */
+static int seen[JWTSSO_R__COUNT];   /* reasons some test expected */
+
+static jwtsso_policy_t policy(void)
+{
+    jwtsso_policy_t p;
+
+    memset(&p, 0, sizeof(p));
+    p.max_age = 60;
+    p.skew = 5;
+    return p;
+}
+
+static char *sign_with(jwtsso_alg_t alg, const char *secret,
+                       const char *header, const char *payload)
+{
+    return jwtsso_jws_sign_hmac(alg, (const unsigned char *)secret,
+                                strlen(secret), header, payload);
+}
+
+static char *sign(const char *header, const char *payload)
+{
+    return sign_with(JWTSSO_ALG_HS256, SECRET, header, payload);
+}
+
+/* Verify tok with ks and pol at now; check the reason; free tok. */
+static int expect_ks(const char *name, const jwtsso_keyset_t *ks,
+                     const jwtsso_policy_t *pol, char *tok, long long now,
+                     jwtsso_reason_t want)
+{
+    jwtsso_result_t res;
+    jwtsso_reason_t got;
+    int ok;
+
+    memset(&res, 0, sizeof(res));
+    if (tok == NULL) {
+        NOTE("%s: no token", name);
+        return CHECK(name, 0);
+    }
+    got = jwtsso_jws_verify(ks, pol, tok, strlen(tok), now, &res);
+    ok = CHECK(name, got == want && (got != JWTSSO_OK) == (res.user == NULL)
+                     && (got != JWTSSO_OK) == (res.claims == NULL));
+    if (!ok) {
+        NOTE("got %s, want %s", jwtsso_reason_name(got),
+             jwtsso_reason_name(want));
+    }
+    if ((unsigned)want < JWTSSO_R__COUNT) {
+        seen[want] = 1;
+    }
+    jwtsso_result_clear(&res);
+    free(tok);
+    return ok;
+}
+
+static int expect(const char *name, const jwtsso_policy_t *pol, char *tok,
+                  jwtsso_reason_t want)
+{
+    return expect_ks(name, keys, pol, tok, NOW, want);
+}
+
+static char *fmt(const char *f, long long a, long long b)
+{
+    char *s = malloc(512);
+
+    snprintf(s, 512, f, a, b);
+    return s;
+}
+
+/* sign(header, payload made from fmt with NOW-relative times) */
+static char *signf(const char *header, const char *f, long long a,
+                   long long b)
+{
+    char *p = fmt(f, a, b), *t = sign(header, p);
+
+    free(p);
+    return t;
+}
+
+#define H256 "{\"alg\":\"HS256\",\"typ\":\"JWT\"}"
+
+/* ---------------------------------------------------------------------
+ * reasons
+ */
+static void test_reasons(void)
+{
+    int r, q, named = 1, distinct = 1;
+
+    for (r = 0; r < JWTSSO_R__COUNT; r++) {
+        if (strcmp(jwtsso_reason_name((jwtsso_reason_t)r), "unknown") == 0
+            || strlen(jwtsso_reason_text((jwtsso_reason_t)r)) < 10) {
+            NOTE("reason %d has no name or text", r);
+            named = 0;
+        }
+        for (q = 0; q < r; q++) {
+            if (strcmp(jwtsso_reason_name((jwtsso_reason_t)r),
+                       jwtsso_reason_name((jwtsso_reason_t)q)) == 0) {
+                distinct = 0;
+            }
+        }
+    }
+    CHECK("reason_names_and_texts", named);
+    CHECK("reason_names_distinct", distinct);
+    CHECK("reason_name_examples",
+          strcmp(jwtsso_reason_name(JWTSSO_R_EXPIRED), "expired") == 0
+          && strcmp(jwtsso_reason_name(JWTSSO_R_BAD_SIGNATURE),
+                    "bad_signature") == 0
+          && strcmp(jwtsso_reason_name(JWTSSO_R_ALG_NONE), "alg_none") == 0
+          && strstr(jwtsso_reason_text(JWTSSO_R_NO_IAT),
+                    "set JWTSSOMaxAge off to accept exp-only tokens")
+             != NULL);
+    CHECK("reason_out_of_range",
+          strcmp(jwtsso_reason_name(JWTSSO_R__COUNT), "unknown") == 0
+          && jwtsso_reason_text((jwtsso_reason_t)-1) != NULL);
+}
+
+/* ---------------------------------------------------------------------
+ * base64url
+ */
+static int dec_ok(const char *in, const char *want, size_t wlen)
+{
+    unsigned char out[64];
+    size_t len = 99;
+
+    return jwtsso_b64url_decode(in, strlen(in), out, &len) == 0
+           && len == wlen && memcmp(out, want, wlen) == 0
+           && jwtsso_b64url_decoded_max(strlen(in)) >= len;
+}
+
+static int dec_bad(const char *in, size_t len)
+{
+    unsigned char out[64];
+    size_t olen;
+
+    return jwtsso_b64url_decode(in, len, out, &olen) == -1;
+}
+
+static int enc_is(const char *in, size_t len, const char *want)
+{
+    char out[64];
+    size_t n = jwtsso_b64url_encode((const unsigned char *)in, len, out);
+
+    return n == strlen(want) && strcmp(out, want) == 0
+           && jwtsso_b64url_encoded_len(len) == n;
+}
+
+static void test_b64url(void)
+{
+    unsigned char in[200], out[200];
+    char text[300];
+    size_t i, n, len, olen;
+    int ok = 1;
+
+    /* RFC 4648 §10 vectors, without padding */
+    CHECK("b64url_rfc4648_encode",
+          enc_is("", 0, "") && enc_is("f", 1, "Zg") && enc_is("fo", 2, "Zm8")
+          && enc_is("foo", 3, "Zm9v") && enc_is("foob", 4, "Zm9vYg")
+          && enc_is("fooba", 5, "Zm9vYmE")
+          && enc_is("foobar", 6, "Zm9vYmFy"));
+    CHECK("b64url_rfc4648_decode",
+          dec_ok("", "", 0) && dec_ok("Zg", "f", 1) && dec_ok("Zm8", "fo", 2)
+          && dec_ok("Zm9v", "foo", 3) && dec_ok("Zm9vYg", "foob", 4)
+          && dec_ok("Zm9vYmE", "fooba", 5)
+          && dec_ok("Zm9vYmFy", "foobar", 6));
+    CHECK("b64url_url_alphabet",
+          enc_is("\xfb\xff", 2, "-_8") && dec_ok("-_8", "\xfb\xff", 2)
+          && enc_is("\xff\xff\xff", 3, "____"));
+    for (len = 0; len <= sizeof(in) && ok; len++) {
+        for (i = 0; i < len; i++) {
+            in[i] = (unsigned char)(i * 37 + len * 11);
+        }
+        n = jwtsso_b64url_encode(in, len, text);
+        ok = n == jwtsso_b64url_encoded_len(len) && text[n] == '\0'
+             && jwtsso_b64url_decoded_max(n) == len
+             && jwtsso_b64url_decode(text, n, out, &olen) == 0
+             && olen == len && memcmp(in, out, len) == 0;
+    }
+    CHECK("b64url_roundtrip_0_200", ok);
+
+    CHECK("b64url_reject_padding", dec_bad("Zg==", 4) && dec_bad("Zm8=", 4)
+                                   && dec_bad("Zg=", 3));
+    CHECK("b64url_reject_whitespace",
+          dec_bad("Zm9v YmFy", 9) && dec_bad("Zm9v\nYmFy", 9)
+          && dec_bad(" Zm9v", 5) && dec_bad("Zm9v\t", 5));
+    CHECK("b64url_reject_std_alphabet",
+          dec_bad("+_8", 3) && dec_bad("-/8", 3));
+    CHECK("b64url_reject_len_1_mod_4",
+          dec_bad("Z", 1) && dec_bad("Zm9vY", 5));
+    CHECK("b64url_reject_trailing_bits",
+          dec_bad("Zh", 2) && dec_bad("Zm9", 3) && dec_bad("-_9", 3)
+          && dec_ok("Zm8", "fo", 2));
+    CHECK("b64url_reject_nul_and_high",
+          dec_bad("Zm\0v", 4) && dec_bad("Zm\xc3v", 4) && dec_bad(".m9v", 4));
+}
+
+/* ---------------------------------------------------------------------
+ * RFC 7515 Appendix A.1: HS256
+ */
+#define A1_TOKEN \
+    "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9" \
+    ".eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFt" \
+    "cGxlLmNvbS9pc19yb290Ijp0cnVlfQ" \
+    ".dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
+#define A1_K \
+    "AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4h" \
+    "cgUuTwjAzZr1Z9CAow"
+#define A1_HEADER "{\"typ\":\"JWT\",\r\n \"alg\":\"HS256\"}"
+#define A1_PAYLOAD "{\"iss\":\"joe\",\r\n \"exp\":1300819380,\r\n " \
+    "\"http://example.com/is_root\":true}"
+
+static void test_rfc7515_a1(void)
+{
+    unsigned char k[64];
+    size_t klen;
+    jwtsso_keyset_t *ks = jwtsso_keyset_new();
+    jwtsso_policy_t pol = policy();
+    jwtsso_result_t res;
+    jwtsso_reason_t r;
+    char *tok;
+
+    memset(&res, 0, sizeof(res));
+    pol.user_claim = "iss";
+    pol.max_age = -1;
+    pol.skew = 0;
+    if (!CHECK("rfc7515_a1_key",
+               jwtsso_b64url_decode(A1_K, strlen(A1_K), k, &klen) == 0
+               && klen == 64
+               && jwtsso_keyset_add_hmac(ks, NULL, k, klen) == 0
+               && jwtsso_keyset_algs(ks) == JWTSSO_ALGS_HMAC)) {
+        jwtsso_keyset_free(ks);
+        return;
+    }
+    r = jwtsso_jws_verify(ks, &pol, A1_TOKEN, strlen(A1_TOKEN), 1300819370,
+                          &res);
+    CHECK("rfc7515_a1_hs256",
+          r == JWTSSO_OK && res.alg == JWTSSO_ALG_HS256
+          && res.user != NULL && strcmp(res.user, "joe") == 0
+          && res.has_exp && res.exp == 1300819380 && !res.has_iat
+          && res.kid[0] == '\0'
+          && json_is_true(json_object_get(res.claims,
+                                          "http://example.com/is_root")));
+    jwtsso_result_clear(&res);
+    CHECK("rfc7515_a1_hs256_cleared", res.user == NULL && res.claims == NULL
+                                      && res.alg == JWTSSO_ALG_UNKNOWN);
+
+    r = jwtsso_jws_verify(ks, &pol, A1_TOKEN, strlen(A1_TOKEN), 1300819390,
+                          &res);
+    CHECK("rfc7515_a1_hs256_expired",
+          r == JWTSSO_R_EXPIRED && res.user == NULL && res.claims == NULL
+          && res.has_exp && res.exp == 1300819380
+          && res.alg == JWTSSO_ALG_HS256
+          && res.claim != NULL && strcmp(res.claim, "exp") == 0);
+    jwtsso_result_clear(&res);
+
+    /* signing the same bytes with the same key gives the same token */
+    tok = jwtsso_jws_sign_hmac(JWTSSO_ALG_HS256, k, klen, A1_HEADER,
+                               A1_PAYLOAD);
+    CHECK("rfc7515_a1_hs256_sign", tok != NULL && strcmp(tok, A1_TOKEN) == 0);
+    free(tok);
+    jwtsso_keyset_free(ks);
+}
+
+/* ---------------------------------------------------------------------
+ * one test per reason
+ */
+#define GOOD "{\"sub\":\"alice\",\"iat\":%lld,\"exp\":%lld}"
+
+static void test_shape(void)
+{
+    jwtsso_policy_t pol = policy();
+    char *tok, *big;
+    size_t len;
+
+    expect("ok_hs256", &pol, signf(H256, GOOD, NOW, NOW + 600), JWTSSO_OK);
+
+    /* the size cap, checked before anything else */
+    tok = signf(H256, GOOD, NOW, NOW + 600);
+    len = strlen(tok);
+    pol.max_size = len;
+    expect("size_cap_exact_ok", &pol, tok, JWTSSO_OK);
+    pol.max_size = len - 1;
+    expect("reason_too_large", &pol, signf(H256, GOOD, NOW, NOW + 600),
+           JWTSSO_R_TOO_LARGE);
+    pol.max_size = 0;
+    big = malloc(8194);
+    memset(big, '!', 8193);
+    big[8193] = '\0';
+    expect("too_large_default_8192_first", &pol, big, JWTSSO_R_TOO_LARGE);
+
+    expect("reason_malformed_two_parts", &pol, strdup("eyJh.eyJi"),
+           JWTSSO_R_MALFORMED);
+    expect("malformed_four_parts", &pol, strdup("eyJh.eyJi.c2ln.c2ln"),
+           JWTSSO_R_MALFORMED);
+    expect("malformed_empty_header", &pol, strdup(".eyJi.c2ln"),
+           JWTSSO_R_MALFORMED);
+    expect("malformed_empty_payload", &pol, strdup("eyJh..c2ln"),
+           JWTSSO_R_MALFORMED);
+    expect("malformed_empty_signature", &pol, strdup("eyJh.eyJi."),
+           JWTSSO_R_MALFORMED);
+    expect("malformed_empty_token", &pol, strdup(""), JWTSSO_R_MALFORMED);
+    expect("malformed_no_dot", &pol, strdup("abc"), JWTSSO_R_MALFORMED);
+
+    tok = signf(H256, GOOD, NOW, NOW + 600);
+    big = malloc(strlen(tok) + 2);
+    sprintf(big, "%s=", tok);
+    free(tok);
+    expect("reason_bad_base64_padding", &pol, big, JWTSSO_R_BAD_BASE64);
+    expect("bad_base64_space", &pol, strdup("eyJh bGc.eyJi.c2ln"),
+           JWTSSO_R_BAD_BASE64);
+    expect("bad_base64_plus", &pol, strdup("eyJh.ey+i.c2ln"),
+           JWTSSO_R_BAD_BASE64);
+    expect("bad_base64_len_1_mod_4", &pol, strdup("eyJhb.eyJi.c2ln"),
+           JWTSSO_R_BAD_BASE64);
+    expect("bad_base64_trailing_bits", &pol, strdup("eyJh.eyJi.c2l"),
+           JWTSSO_R_BAD_BASE64);
+}
+
+static void test_header(void)
+{
+    jwtsso_policy_t pol = policy();
+    jwtsso_keyset_t *ks;
+    jwtsso_result_t res;
+    char *tok, kid[200];
+
+    expect("reason_bad_header_array", &pol,
+           signf("[\"HS256\"]", GOOD, NOW, NOW + 600), JWTSSO_R_BAD_HEADER);
+    expect("bad_header_no_alg", &pol, signf("{\"typ\":\"JWT\"}", GOOD, NOW,
+                                            NOW + 600), JWTSSO_R_BAD_HEADER);
+    expect("bad_header_alg_number", &pol, signf("{\"alg\":256}", GOOD, NOW,
+                                                NOW + 600),
+           JWTSSO_R_BAD_HEADER);
+    expect("bad_header_not_json", &pol, signf("{alg:HS256}", GOOD, NOW,
+                                              NOW + 600),
+           JWTSSO_R_BAD_HEADER);
+    expect("bad_header_trailing_data", &pol,
+           signf("{\"alg\":\"HS256\"}x", GOOD, NOW, NOW + 600),
+           JWTSSO_R_BAD_HEADER);
+    expect("bad_header_kid_number", &pol,
+           signf("{\"alg\":\"HS256\",\"kid\":5}", GOOD, NOW, NOW + 600),
+           JWTSSO_R_BAD_HEADER);
+    expect("reason_duplicate_member_header", &pol,
+           signf("{\"alg\":\"HS256\",\"alg\":\"HS256\"}", GOOD, NOW,
+                 NOW + 600), JWTSSO_R_DUPLICATE_MEMBER);
+    expect("reason_alg_none", &pol, signf("{\"alg\":\"none\"}", GOOD, NOW,
+                                          NOW + 600), JWTSSO_R_ALG_NONE);
+    expect("alg_none_any_case", &pol, signf("{\"alg\":\"nOnE\"}", GOOD, NOW,
+                                            NOW + 600), JWTSSO_R_ALG_NONE);
+    expect("reason_alg_unknown", &pol, signf("{\"alg\":\"HS257\"}", GOOD,
+                                             NOW, NOW + 600),
+           JWTSSO_R_ALG_UNKNOWN);
+    expect("alg_case_sensitive", &pol, signf("{\"alg\":\"hs256\"}", GOOD,
+                                             NOW, NOW + 600),
+           JWTSSO_R_ALG_UNKNOWN);
+    expect("reason_alg_not_allowed_rs256", &pol,
+           signf("{\"alg\":\"RS256\"}", GOOD, NOW, NOW + 600),
+           JWTSSO_R_ALG_NOT_ALLOWED);
+    pol.algs = JWTSSO_ALGBIT(JWTSSO_ALG_HS256);
+    expect("alg_not_allowed_by_list", &pol,
+           sign_with(JWTSSO_ALG_HS384, SECRET, "{\"alg\":\"HS384\"}",
+                     "{\"sub\":\"a\",\"iat\":1700000000}"),
+           JWTSSO_R_ALG_NOT_ALLOWED);
+    pol.algs = 0;
+    expect("reason_crit", &pol,
+           signf("{\"alg\":\"HS256\",\"crit\":[\"exp\"],\"exp\":1}", GOOD,
+                 NOW, NOW + 600), JWTSSO_R_CRIT);
+    expect("crit_empty_array", &pol,
+           signf("{\"alg\":\"HS256\",\"crit\":[]}", GOOD, NOW, NOW + 600),
+           JWTSSO_R_CRIT);
+    expect("crit_not_array", &pol,
+           signf("{\"alg\":\"HS256\",\"crit\":\"b64\"}", GOOD, NOW,
+                 NOW + 600), JWTSSO_R_CRIT);
+    expect("jku_jwk_x5u_x5c_ignored", &pol,
+           signf("{\"alg\":\"HS256\",\"jku\":\"https://evil/\",\"jwk\":"
+                 "{\"kty\":\"oct\",\"k\":\"AAAA\"},\"x5u\":\"x\","
+                 "\"x5c\":[\"x\"]}", GOOD, NOW, NOW + 600), JWTSSO_OK);
+
+    /* no key: the allow-list names an alg no key serves */
+    pol.algs = JWTSSO_ALGBIT(JWTSSO_ALG_RS256) | JWTSSO_ALGS_HMAC;
+    expect("reason_no_key", &pol,
+           signf("{\"alg\":\"RS256\"}", GOOD, NOW, NOW + 600),
+           JWTSSO_R_NO_KEY);
+    ks = jwtsso_keyset_new();
+    expect_ks("no_key_empty_keyset", ks, &pol,
+              signf(H256, GOOD, NOW, NOW + 600), NOW, JWTSSO_R_NO_KEY);
+    pol.algs = 0;
+    expect_ks("empty_keyset_allows_nothing", ks, &pol,
+              signf(H256, GOOD, NOW, NOW + 600), NOW,
+              JWTSSO_R_ALG_NOT_ALLOWED);
+    jwtsso_keyset_free(ks);
+
+    /* a long kid is reported truncated */
+    memset(kid, 'k', 150);
+    kid[150] = '\0';
+    tok = malloc(300);
+    snprintf(tok, 300, "{\"alg\":\"HS256\",\"kid\":\"%s\"}", kid);
+    memset(&res, 0, sizeof(res));
+    {
+        char *t = signf(tok, GOOD, NOW, NOW + 600);
+
+        CHECK("kid_reported_truncated",
+              jwtsso_jws_verify(keys, &pol, t, strlen(t), NOW, &res)
+              == JWTSSO_OK && strlen(res.kid) == 64
+              && strncmp(res.kid, kid, 64) == 0);
+        free(t);
+    }
+    jwtsso_result_clear(&res);
+    free(tok);
+}
+
+static void test_signature(void)
+{
+    jwtsso_policy_t pol = policy();
+    jwtsso_keyset_t *ks;
+    char *tok, *sig;
+    size_t len;
+
+    tok = signf(H256, GOOD, NOW, NOW + 600);
+    sig = strrchr(tok, '.') + 1;
+    sig[5] = sig[5] == 'A' ? 'B' : 'A';
+    expect("reason_bad_signature_flipped", &pol, tok,
+           JWTSSO_R_BAD_SIGNATURE);
+
+    tok = signf(H256, GOOD, NOW, NOW + 600);
+    len = strlen(tok);
+    tok[len - 3] = '\0';          /* 40 chars: a 30-byte MAC */
+    expect("bad_signature_truncated", &pol, tok, JWTSSO_R_BAD_SIGNATURE);
+
+    tok = signf(H256, GOOD, NOW, NOW + 600);
+    sig = strrchr(tok, '.') + 1;
+    strcpy(sig, "AAAA");
+    expect("bad_signature_short", &pol, tok, JWTSSO_R_BAD_SIGNATURE);
+
+    {
+        char *p = fmt(GOOD, NOW, NOW + 600);
+
+        expect("bad_signature_other_key", &pol,
+               sign_with(JWTSSO_ALG_HS256, OTHER_SECRET, H256, p),
+               JWTSSO_R_BAD_SIGNATURE);
+        /* an HS512 MAC under an HS256 header */
+        tok = sign_with(JWTSSO_ALG_HS512, SECRET, H256, p);
+        expect("bad_signature_wrong_hash_length", &pol, tok,
+               JWTSSO_R_BAD_SIGNATURE);
+        expect("ok_hs384", &pol,
+               sign_with(JWTSSO_ALG_HS384, SECRET, "{\"alg\":\"HS384\"}", p),
+               JWTSSO_OK);
+        expect("ok_hs512", &pol,
+               sign_with(JWTSSO_ALG_HS512, SECRET, "{\"alg\":\"HS512\"}", p),
+               JWTSSO_OK);
+        expect("hs512_other_key", &pol,
+               sign_with(JWTSSO_ALG_HS512, OTHER_SECRET,
+                         "{\"alg\":\"HS512\"}", p), JWTSSO_R_BAD_SIGNATURE);
+
+        /* kid selection among two keys */
+        ks = jwtsso_keyset_new();
+        jwtsso_keyset_add_hmac(ks, "k1", (const unsigned char *)SECRET,
+                               strlen(SECRET));
+        jwtsso_keyset_add_hmac(ks, "k2", (const unsigned char *)OTHER_SECRET,
+                               strlen(OTHER_SECRET));
+        expect_ks("kid_selects_k1", ks, &pol,
+                  sign_with(JWTSSO_ALG_HS256, SECRET,
+                            "{\"alg\":\"HS256\",\"kid\":\"k1\"}", p),
+                  NOW, JWTSSO_OK);
+        expect_ks("kid_selects_k2", ks, &pol,
+                  sign_with(JWTSSO_ALG_HS256, OTHER_SECRET,
+                            "{\"alg\":\"HS256\",\"kid\":\"k2\"}", p),
+                  NOW, JWTSSO_OK);
+        expect_ks("kid_only_that_key", ks, &pol,
+                  sign_with(JWTSSO_ALG_HS256, OTHER_SECRET,
+                            "{\"alg\":\"HS256\",\"kid\":\"k1\"}", p),
+                  NOW, JWTSSO_R_BAD_SIGNATURE);
+        expect_ks("reason_unknown_kid", ks, &pol,
+                  sign_with(JWTSSO_ALG_HS256, SECRET,
+                            "{\"alg\":\"HS256\",\"kid\":\"k3\"}", p),
+                  NOW, JWTSSO_R_UNKNOWN_KID);
+        expect_ks("kid_prefix_is_no_match", ks, &pol,
+                  sign_with(JWTSSO_ALG_HS256, SECRET,
+                            "{\"alg\":\"HS256\",\"kid\":\"k\"}", p),
+                  NOW, JWTSSO_R_UNKNOWN_KID);
+        expect_ks("no_kid_no_kidless_key", ks, &pol,
+                  sign_with(JWTSSO_ALG_HS256, SECRET, H256, p),
+                  NOW, JWTSSO_R_NO_KEY);
+        /* add a kid-less default key: unknown kids fall back to it */
+        jwtsso_keyset_add_hmac(ks, NULL, (const unsigned char *)"default!",
+                               8);
+        expect_ks("unknown_kid_tries_kidless", ks, &pol,
+                  sign_with(JWTSSO_ALG_HS256, "default!",
+                            "{\"alg\":\"HS256\",\"kid\":\"k3\"}", p),
+                  NOW, JWTSSO_OK);
+        expect_ks("known_kid_not_kidless", ks, &pol,
+                  sign_with(JWTSSO_ALG_HS256, "default!",
+                            "{\"alg\":\"HS256\",\"kid\":\"k1\"}", p),
+                  NOW, JWTSSO_R_BAD_SIGNATURE);
+        expect_ks("no_kid_kidless", ks, &pol,
+                  sign_with(JWTSSO_ALG_HS256, "default!", H256, p),
+                  NOW, JWTSSO_OK);
+        CHECK("keyset_add_rejects_empty",
+              jwtsso_keyset_add_hmac(ks, NULL, (const unsigned char *)"", 0)
+              == -1);
+        jwtsso_keyset_free(ks);
+        free(p);
+    }
+    CHECK("sign_rejects_non_hmac",
+          sign_with(JWTSSO_ALG_RS256, SECRET, H256, "{}") == NULL
+          && jwtsso_jws_sign_hmac(JWTSSO_ALG_HS256, NULL, 0, H256, "{}")
+             == NULL);
+}
+
+static void test_payload(void)
+{
+    jwtsso_policy_t pol = policy();
+
+    expect("reason_bad_payload_array", &pol, sign(H256, "[1,2]"),
+           JWTSSO_R_BAD_PAYLOAD);
+    expect("bad_payload_not_json", &pol, sign(H256, "sub=alice"),
+           JWTSSO_R_BAD_PAYLOAD);
+    expect("bad_payload_nul_in_string", &pol,
+           signf(H256, "{\"sub\":\"a\\u0000b\",\"iat\":%lld,\"exp\":%lld}",
+                 NOW, NOW + 600), JWTSSO_R_BAD_PAYLOAD);
+    expect("duplicate_member_payload", &pol,
+           signf(H256, "{\"sub\":\"alice\",\"sub\":\"admin\",\"iat\":%lld,"
+                 "\"exp\":%lld}", NOW, NOW + 600),
+           JWTSSO_R_DUPLICATE_MEMBER);
+    expect("duplicate_member_nested", &pol,
+           signf(H256, "{\"sub\":\"alice\",\"o\":{\"a\":1,\"a\":2},"
+                 "\"iat\":%lld,\"exp\":%lld}", NOW, NOW + 600),
+           JWTSSO_R_DUPLICATE_MEMBER);
+}
+
+static void test_claims(void)
+{
+    jwtsso_policy_t pol = policy();
+    jwtsso_result_t res;
+    char *tok, user[300];
+
+    /* types */
+    expect("reason_claim_type_exp_string", &pol,
+           signf(H256, "{\"sub\":\"a\",\"iat\":%lld,\"exp\":\"%lld\"}", NOW,
+                 NOW + 600), JWTSSO_R_CLAIM_TYPE);
+    expect("claim_type_iat_bool", &pol,
+           signf(H256, "{\"sub\":\"a\",\"iat\":true,\"exp\":%lld}",
+                 NOW + 600, 0), JWTSSO_R_CLAIM_TYPE);
+    expect("claim_type_nbf_null", &pol,
+           signf(H256, "{\"sub\":\"a\",\"nbf\":null,\"iat\":%lld}", NOW, 0),
+           JWTSSO_R_CLAIM_TYPE);
+    expect("claim_type_real_too_big", &pol,
+           signf(H256, "{\"sub\":\"a\",\"iat\":%lld,\"exp\":1e300}", NOW, 0),
+           JWTSSO_R_CLAIM_TYPE);
+    expect("claim_real_floored", &pol,
+           signf(H256, "{\"sub\":\"a\",\"iat\":%lld.9,\"exp\":%lld.5}", NOW,
+                 NOW + 600), JWTSSO_OK);
+    tok = signf(H256, "{\"sub\":\"a\",\"iat\":%lld,\"exp\":\"x\"}", NOW, 0);
+    memset(&res, 0, sizeof(res));
+    CHECK("claim_type_names_claim",
+          jwtsso_jws_verify(keys, &pol, tok, strlen(tok), NOW, &res)
+          == JWTSSO_R_CLAIM_TYPE && res.claim != NULL
+          && strcmp(res.claim, "exp") == 0 && res.has_iat
+          && res.iat == NOW && !res.has_exp);
+    jwtsso_result_clear(&res);
+    free(tok);
+    tok = signf(H256, "{\"sub\":\"a\",\"iat\":%lld.75}", NOW - 1, 0);
+    CHECK("claim_real_value_floored",
+          jwtsso_jws_verify(keys, &pol, tok, strlen(tok), NOW, &res)
+          == JWTSSO_OK && res.iat == NOW - 1);
+    jwtsso_result_clear(&res);
+    free(tok);
+
+    /* times (skew 5, max age 60) */
+    expect("reason_expired", &pol, signf(H256, GOOD, NOW - 30, NOW - 10),
+           JWTSSO_R_EXPIRED);
+    expect("expired_at_skew_edge", &pol, signf(H256, GOOD, NOW - 30, NOW - 5),
+           JWTSSO_R_EXPIRED);
+    expect("not_expired_within_skew", &pol,
+           signf(H256, GOOD, NOW - 30, NOW - 4), JWTSSO_OK);
+    expect("reason_not_yet_valid", &pol,
+           signf(H256, "{\"sub\":\"a\",\"iat\":%lld,\"nbf\":%lld}", NOW,
+                 NOW + 10), JWTSSO_R_NOT_YET_VALID);
+    expect("nbf_within_skew", &pol,
+           signf(H256, "{\"sub\":\"a\",\"iat\":%lld,\"nbf\":%lld}", NOW,
+                 NOW + 5), JWTSSO_OK);
+    expect("reason_iat_future", &pol, signf(H256, GOOD, NOW + 10, NOW + 600),
+           JWTSSO_R_IAT_FUTURE);
+    expect("iat_future_within_skew", &pol,
+           signf(H256, GOOD, NOW + 5, NOW + 600), JWTSSO_OK);
+    expect("reason_too_old", &pol, signf(H256, GOOD, NOW - 100, NOW + 600),
+           JWTSSO_R_TOO_OLD);
+    expect("max_age_plus_skew_edge", &pol,
+           signf(H256, GOOD, NOW - 65, NOW + 600), JWTSSO_OK);
+    expect("too_old_one_past_edge", &pol,
+           signf(H256, GOOD, NOW - 66, NOW + 600), JWTSSO_R_TOO_OLD);
+    expect("reason_no_iat", &pol,
+           signf(H256, "{\"sub\":\"a\",\"exp\":%lld}", NOW + 600, 0),
+           JWTSSO_R_NO_IAT);
+    expect("iat_only_under_max_age", &pol,
+           signf(H256, "{\"sub\":\"a\",\"iat\":%lld}", NOW, 0), JWTSSO_OK);
+    expect("huge_times_saturate", &pol,
+           sign(H256, "{\"sub\":\"a\",\"iat\":-9223372036854775808,"
+                "\"exp\":9223372036854775807}"), JWTSSO_R_TOO_OLD);
+    pol.max_age = -1;
+    expect("reason_no_lifetime", &pol,
+           signf(H256, "{\"sub\":\"a\",\"iat\":%lld}", NOW, 0),
+           JWTSSO_R_NO_LIFETIME);
+    expect("exp_only_max_age_off", &pol,
+           signf(H256, "{\"sub\":\"a\",\"exp\":%lld}", NOW + 600, 0),
+           JWTSSO_OK);
+    expect("max_age_off_old_iat", &pol,
+           signf(H256, GOOD, NOW - 100000, NOW + 600), JWTSSO_OK);
+    expect("huge_exp_no_overflow", &pol,
+           sign(H256, "{\"sub\":\"a\",\"exp\":9223372036854775807}"),
+           JWTSSO_OK);
+    pol.max_age = 60;
+
+    /* the user claim */
+    expect("reason_no_user", &pol,
+           signf(H256, "{\"iat\":%lld,\"exp\":%lld}", NOW, NOW + 600),
+           JWTSSO_R_NO_USER);
+    pol.user_claim = "email";
+    expect("no_user_other_claim", &pol, signf(H256, GOOD, NOW, NOW + 600),
+           JWTSSO_R_NO_USER);
+    expect("user_claim_email", &pol,
+           signf(H256, "{\"email\":\"a@b.c\",\"iat\":%lld,\"exp\":%lld}",
+                 NOW, NOW + 600), JWTSSO_OK);
+    pol.user_claim = NULL;
+    expect("reason_bad_user_empty", &pol,
+           signf(H256, "{\"sub\":\"\",\"iat\":%lld,\"exp\":%lld}", NOW,
+                 NOW + 600), JWTSSO_R_BAD_USER);
+    expect("bad_user_newline", &pol,
+           signf(H256, "{\"sub\":\"a\\nb\",\"iat\":%lld,\"exp\":%lld}", NOW,
+                 NOW + 600), JWTSSO_R_BAD_USER);
+    expect("bad_user_del", &pol,
+           signf(H256, "{\"sub\":\"a\\u007fb\",\"iat\":%lld,\"exp\":%lld}",
+                 NOW, NOW + 600), JWTSSO_R_BAD_USER);
+    expect("bad_user_number", &pol,
+           signf(H256, "{\"sub\":42,\"iat\":%lld,\"exp\":%lld}", NOW,
+                 NOW + 600), JWTSSO_R_BAD_USER);
+    memset(user, 'u', 256);
+    user[256] = '\0';
+    tok = malloc(400);
+    snprintf(tok, 400, "{\"sub\":\"%s\",\"iat\":%lld}", user, NOW);
+    expect("bad_user_256_bytes", &pol, sign(H256, tok), JWTSSO_R_BAD_USER);
+    snprintf(tok, 400, "{\"sub\":\"%s\",\"iat\":%lld}", user + 1, NOW);
+    expect("user_255_bytes_ok", &pol, sign(H256, tok), JWTSSO_OK);
+    free(tok);
+    expect("user_utf8_ok", &pol,
+           signf(H256, "{\"sub\":\"j\\u00f6rg\",\"iat\":%lld}", NOW, 0),
+           JWTSSO_OK);
+
+    /* iss and aud */
+    pol.issuer = "https://idp.example";
+    expect("issuer_ok", &pol,
+           signf(H256, "{\"sub\":\"a\",\"iss\":\"https://idp.example\","
+                 "\"iat\":%lld}", NOW, 0), JWTSSO_OK);
+    expect("reason_bad_issuer", &pol,
+           signf(H256, "{\"sub\":\"a\",\"iss\":\"https://idp.example.evil\","
+                 "\"iat\":%lld}", NOW, 0), JWTSSO_R_BAD_ISSUER);
+    expect("bad_issuer_prefix", &pol,
+           signf(H256, "{\"sub\":\"a\",\"iss\":\"https://idp\","
+                 "\"iat\":%lld}", NOW, 0), JWTSSO_R_BAD_ISSUER);
+    expect("bad_issuer_missing", &pol,
+           signf(H256, "{\"sub\":\"a\",\"iat\":%lld}", NOW, 0),
+           JWTSSO_R_BAD_ISSUER);
+    expect("bad_issuer_array", &pol,
+           signf(H256, "{\"sub\":\"a\",\"iss\":[\"https://idp.example\"],"
+                 "\"iat\":%lld}", NOW, 0), JWTSSO_R_BAD_ISSUER);
+    pol.issuer = NULL;
+    pol.audience = "app1";
+    expect("audience_string_ok", &pol,
+           signf(H256, "{\"sub\":\"a\",\"aud\":\"app1\",\"iat\":%lld}", NOW,
+                 0), JWTSSO_OK);
+    expect("audience_array_ok", &pol,
+           signf(H256, "{\"sub\":\"a\",\"aud\":[\"x\",\"app1\"],"
+                 "\"iat\":%lld}", NOW, 0), JWTSSO_OK);
+    expect("reason_bad_audience", &pol,
+           signf(H256, "{\"sub\":\"a\",\"aud\":\"app2\",\"iat\":%lld}", NOW,
+                 0), JWTSSO_R_BAD_AUDIENCE);
+    expect("bad_audience_array", &pol,
+           signf(H256, "{\"sub\":\"a\",\"aud\":[\"x\",\"app\"],"
+                 "\"iat\":%lld}", NOW, 0), JWTSSO_R_BAD_AUDIENCE);
+    expect("bad_audience_missing", &pol,
+           signf(H256, "{\"sub\":\"a\",\"iat\":%lld}", NOW, 0),
+           JWTSSO_R_BAD_AUDIENCE);
+    expect("bad_audience_number", &pol,
+           signf(H256, "{\"sub\":\"a\",\"aud\":1,\"iat\":%lld}", NOW, 0),
+           JWTSSO_R_BAD_AUDIENCE);
+}
+
+/* ---------------------------------------------------------------------
+ * session records
+ */
+#define MATERIAL "record-key-material-for-the-unit-tests"
+#define ORIGIN "https://app.example"
+
+static jwtsso_reason_t check_rec(const jwtsso_mackey_t *k, const char *realm,
+                                 const char *origin, const char *text,
+                                 size_t len, long long now,
+                                 jwtsso_record_t *rec, void **scratch)
+{
+    size_t n = jwtsso_record_scratch_len(len);
+
+    /* one byte off, so a misaligned claims array shows under UBSan */
+    *scratch = malloc(n + 1);
+    return jwtsso_record_check(k, realm, origin, text, len, now, rec,
+                               (char *)*scratch + 1, n);
+}
+
+static int rec_is(const jwtsso_mackey_t *k, const char *realm,
+                  const char *origin, const char *text, long long now,
+                  jwtsso_reason_t want)
+{
+    jwtsso_record_t rec;
+    void *scratch;
+    jwtsso_reason_t got;
+
+    got = check_rec(k, realm, origin, text, strlen(text), now, &rec,
+                    &scratch);
+    free(scratch);
+    if ((unsigned)want < JWTSSO_R__COUNT) {
+        seen[want] = 1;
+    }
+    if (got != want) {
+        NOTE("got %s, want %s", jwtsso_reason_name(got),
+             jwtsso_reason_name(want));
+    }
+    return got == want && (got == JWTSSO_OK || rec.user == NULL);
+}
+
+static const char *claim(const jwtsso_record_t *rec, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < rec->nclaims; i++) {
+        if (strcmp(rec->claims[i].name, name) == 0) {
+            return rec->claims[i].value;
+        }
+    }
+    return NULL;
+}
+
+/* HMAC-SHA256 with OpenSSL directly, to check the format independently */
+static size_t hmac(const void *key, size_t klen, const void *in, size_t len,
+                   unsigned char *out)
+{
+    size_t n = 0;
+
+    if (EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, key, klen, in, len,
+                  out, 32, &n) == NULL) {
+        return 0;
+    }
+    return n;
+}
+
+/* A record made by hand from body, MAC'd per the documented format. */
+static char *hand_record(const char *body, const char *realm,
+                         const char *origin)
+{
+    unsigned char key[32], mac[32];
+    char *in, *out, *p;
+    size_t blen = strlen(body), n;
+
+    hmac(MATERIAL, strlen(MATERIAL), "jwtsso session record v1", 24, key);
+    in = malloc(100 + strlen(realm) + strlen(origin) + blen);
+    memcpy(in, "jwtsso-record-v1", 17);
+    n = 17;
+    memcpy(in + n, realm, strlen(realm) + 1);
+    n += strlen(realm) + 1;
+    memcpy(in + n, origin, strlen(origin) + 1);
+    n += strlen(origin) + 1;
+    memcpy(in + n, body, blen);
+    n += blen;
+    hmac(key, 32, in, n, mac);
+    free(in);
+    out = malloc(3 + jwtsso_b64url_encoded_len(blen) + 1 + 43 + 1);
+    memcpy(out, "j1.", 3);
+    p = out + 3;
+    p += jwtsso_b64url_encode((const unsigned char *)body, blen, p);
+    *p++ = '.';
+    jwtsso_b64url_encode(mac, 32, p);
+    return out;
+}
+
+static void test_record(void)
+{
+    static const char payload[] =
+        "{\"sub\":\"alice\",\"groups\":[\"a\",\"b\"],\"n\":5,\"r\":1.5,"
+        "\"t\":true,\"f\":false,\"z\":null,\"o\":{\"x\":1},"
+        "\"nested\":[1,[2,3],{\"y\":\"z\"}],\"pct\":\"50%=x\\n\","
+        "\"na=me\":\"v\"}";
+    jwtsso_mackey_t *k, *k2;
+    jwtsso_record_t rec;
+    json_t *claims;
+    char *r, *t, dropped[256], *big, name[8];
+    void *scratch = NULL;
+    size_t len, i;
+    int ok;
+
+    k = jwtsso_mackey_new((const unsigned char *)MATERIAL, strlen(MATERIAL));
+    k2 = jwtsso_mackey_new((const unsigned char *)"other material", 14);
+    claims = json_loads(payload, 0, NULL);
+    if (!CHECK("record_setup", k != NULL && k2 != NULL && claims != NULL
+                               && jwtsso_mackey_new(NULL, 0) == NULL)) {
+        goto done;
+    }
+
+    /* the documented format, built by hand */
+    r = jwtsso_record_make(k, "realm1", ORIGIN, "alice", NOW, NOW + 3600,
+                           "sid1", NULL, NULL, 0);
+    t = hand_record("alice\n1700000000\n1700003600\nsid1\n{}", "realm1",
+                    ORIGIN);
+    CHECK("record_format_by_hand", r != NULL && strcmp(r, t) == 0);
+    free(r);
+    free(t);
+
+    strcpy(dropped, "junk");
+    r = jwtsso_record_make(k, "realm1", ORIGIN, "alice", NOW, NOW + 3600,
+                           "sid_123-x", claims, dropped, sizeof(dropped));
+    if (!CHECK("record_make", r != NULL && strncmp(r, "j1.", 3) == 0
+                              && dropped[0] == '\0'
+                              && strlen(r) <= JWTSSO_RECORD_MAX)) {
+        free(r);
+        goto done;
+    }
+    len = strlen(r);
+    CHECK("record_scratch_formula",
+          jwtsso_record_scratch_len(len) >= len
+          && jwtsso_record_scratch_len(JWTSSO_RECORD_MAX + 100)
+             == jwtsso_record_scratch_len(JWTSSO_RECORD_MAX));
+    ok = check_rec(k, "realm1", ORIGIN, r, len, NOW, &rec, &scratch)
+         == JWTSSO_OK;
+    seen[JWTSSO_OK] = 1;
+    CHECK("record_roundtrip",
+          ok && strcmp(rec.user, "alice") == 0 && rec.auth_time == NOW
+          && rec.end == NOW + 3600 && strcmp(rec.sid, "sid_123-x") == 0
+          && rec.nclaims == 11);
+    if (ok) {
+        char *want = json_dumps(claims, JSON_COMPACT);
+
+        CHECK("record_claims_json", strcmp(rec.claims_json, want) == 0);
+        free(want);
+        CHECK("record_claims_in_order",
+              strcmp(rec.claims[0].name, "sub") == 0
+              && strcmp(rec.claims[1].name, "groups") == 0
+              && strcmp(rec.claims[10].name, "na=me") == 0);
+        CHECK("record_claims_flattened",
+              strcmp(claim(&rec, "sub"), "alice") == 0
+              && strcmp(claim(&rec, "groups"), "a,b") == 0
+              && strcmp(claim(&rec, "n"), "5") == 0
+              && strcmp(claim(&rec, "r"), "1.5") == 0
+              && strcmp(claim(&rec, "t"), "true") == 0
+              && strcmp(claim(&rec, "f"), "false") == 0
+              && strcmp(claim(&rec, "z"), "") == 0
+              && strcmp(claim(&rec, "o"), "{\"x\":1}") == 0
+              && strcmp(claim(&rec, "nested"), "1,[2,3],{\"y\":\"z\"}") == 0);
+        CHECK("record_claims_escaped",
+              strcmp(claim(&rec, "pct"), "50%=x\n") == 0
+              && strcmp(claim(&rec, "na=me"), "v") == 0);
+    }
+    free(scratch);
+
+    CHECK("record_null_realm_is_empty",
+          (t = jwtsso_record_make(k, NULL, NULL, "alice", NOW, NOW + 10,
+                                  "s", NULL, NULL, 0)) != NULL
+          && rec_is(k, "", "", t, NOW, JWTSSO_OK)
+          && rec_is(k, "x", "", t, NOW, JWTSSO_R_RECORD_BAD_MAC));
+    free(t);
+    CHECK("reason_record_bad_mac_realm",
+          rec_is(k, "realm2", ORIGIN, r, NOW, JWTSSO_R_RECORD_BAD_MAC));
+    CHECK("record_bad_mac_origin",
+          rec_is(k, "realm1", "https://other.example", r, NOW,
+                 JWTSSO_R_RECORD_BAD_MAC));
+    CHECK("record_bad_mac_realm_origin_shift",
+          rec_is(k, "realm1h", "ttps://app.example", r, NOW,
+                 JWTSSO_R_RECORD_BAD_MAC));
+    CHECK("record_bad_mac_key",
+          rec_is(k2, "realm1", ORIGIN, r, NOW, JWTSSO_R_RECORD_BAD_MAC));
+    t = strdup(r);
+    t[10] = t[10] == 'A' ? 'B' : 'A';
+    CHECK("record_flipped_body_byte",
+          rec_is(k, "realm1", ORIGIN, t, NOW, JWTSSO_R_RECORD_BAD_MAC));
+    strcpy(t, r);
+    t[len - 10] = t[len - 10] == 'A' ? 'B' : 'A';
+    CHECK("record_flipped_mac_byte",
+          rec_is(k, "realm1", ORIGIN, t, NOW, JWTSSO_R_RECORD_BAD_MAC));
+    strcpy(t, r);
+    t[len - 1] = '\0';
+    CHECK("reason_record_malformed_truncated",
+          rec_is(k, "realm1", ORIGIN, t, NOW, JWTSSO_R_RECORD_MALFORMED));
+    t[len / 2] = '\0';
+    CHECK("record_truncated_half",
+          rec_is(k, "realm1", ORIGIN, t, NOW, JWTSSO_R_RECORD_MALFORMED));
+    strcpy(t, r);
+    t[1] = '2';
+    CHECK("record_bad_prefix",
+          rec_is(k, "realm1", ORIGIN, t, NOW, JWTSSO_R_RECORD_MALFORMED)
+          && rec_is(k, "realm1", ORIGIN, "", NOW, JWTSSO_R_RECORD_MALFORMED)
+          && rec_is(k, "realm1", ORIGIN, "j1.", NOW,
+                    JWTSSO_R_RECORD_MALFORMED));
+    free(t);
+    CHECK("reason_record_expired",
+          rec_is(k, "realm1", ORIGIN, r, NOW + 3600,
+                 JWTSSO_R_RECORD_EXPIRED)
+          && rec_is(k, "realm1", ORIGIN, r, NOW + 3599, JWTSSO_OK));
+    {
+        char small[64];
+
+        seen[JWTSSO_R_INTERNAL] = 1;
+        CHECK("record_scratch_too_small",
+              jwtsso_record_check(k, "realm1", ORIGIN, r, len, NOW, &rec,
+                                  small, sizeof(small))
+              == JWTSSO_R_INTERNAL && rec.user == NULL);
+    }
+    free(r);
+
+    big = malloc(JWTSSO_RECORD_MAX + 2);
+    memset(big, 'A', JWTSSO_RECORD_MAX + 1);
+    memcpy(big, "j1.", 3);
+    big[JWTSSO_RECORD_MAX + 1] = '\0';
+    CHECK("record_too_long",
+          rec_is(k, "realm1", ORIGIN, big, NOW, JWTSSO_R_RECORD_MALFORMED));
+    free(big);
+
+    /* strict decoding of bodies with a good MAC */
+    {
+        static const char *const bad[] = {
+            "alice\n1700000000\n1700003600\nsid1",             /* 4 fields */
+            "\n1700000000\n1700003600\nsid1\n{}",              /* no user */
+            "alice\n01700000000\n1700003600\nsid1\n{}",        /* lead 0 */
+            "alice\n1700000000\n1700003600x\nsid1\n{}",        /* junk */
+            "alice\n1700000000\n-0\nsid1\n{}",                 /* -0 */
+            "alice\n1700000000\n99999999999999999999\ns\n{}",  /* overflow */
+            "al%ice\n1700000000\n1700003600\nsid1\n{}",        /* stray % */
+            "al%41ice\n1700000000\n1700003600\nsid1\n{}",      /* needless */
+            "al%0aice\n1700000000\n1700003600\nsid1\n{}",      /* lower hex */
+            "al%00ice\n1700000000\n1700003600\nsid1\n{}",      /* NUL */
+            "al=ice\n1700000000\n1700003600\nsid1\n{}",        /* raw = */
+            "al\tice\n1700000000\n1700003600\nsid1\n{}",       /* raw tab */
+            "alice\n1700000000\n1700003600\nsid1\n{}\nnovalue",
+            "alice\n1700000000\n1700003600\nsid1\n{}\na=b=c",
+            "alice\n1700000000\n1700003600\nsid1\nx",          /* not {} */
+            "alice\n1700000000\n1700003600\nsid1\n{}%",
+        };
+
+        ok = 1;
+        for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+            t = hand_record(bad[i], "realm1", ORIGIN);
+            if (!rec_is(k, "realm1", ORIGIN, t, NOW,
+                        JWTSSO_R_RECORD_MALFORMED)) {
+                NOTE("accepted body %u", (unsigned)i);
+                ok = 0;
+            }
+            free(t);
+        }
+        CHECK("record_strict_fields", ok);
+        t = hand_record("alice\n-5\n1700003600\n\n{}\n=%3D", "realm1",
+                        ORIGIN);
+        CHECK("record_hand_ok", rec_is(k, "realm1", ORIGIN, t, NOW,
+                                       JWTSSO_OK));
+        free(t);
+    }
+
+    /* the claims budget: keep in order while they fit, report the rest */
+    json_decref(claims);
+    claims = json_object();
+    big = malloc(401);
+    memset(big, 'v', 400);
+    big[400] = '\0';
+    for (i = 0; i < 8; i++) {
+        snprintf(name, sizeof(name), "c%u", (unsigned)i);
+        json_object_set_new(claims, name, json_string(big));
+    }
+    json_object_set_new(claims, "sub", json_string("alice"));
+    free(big);
+    r = jwtsso_record_make(k, "realm1", ORIGIN, "alice", NOW, NOW + 3600,
+                           "sid1", claims, dropped, sizeof(dropped));
+    ok = r != NULL && check_rec(k, "realm1", ORIGIN, r, strlen(r), NOW, &rec,
+                                &scratch) == JWTSSO_OK;
+    CHECK("record_dropped_claims",
+          ok && strcmp(dropped, "c2,c3,c4,c5,c6,c7") == 0
+          && rec.nclaims == 3 && strcmp(rec.claims[0].name, "c0") == 0
+          && strcmp(rec.claims[1].name, "c1") == 0
+          && strlen(r) <= JWTSSO_RECORD_MAX);
+    CHECK("record_user_claim_always_kept",
+          ok && strcmp(rec.claims[2].name, "sub") == 0
+          && strstr(rec.claims_json, "\"sub\":\"alice\"") != NULL);
+    free(scratch);
+    free(r);
+    r = jwtsso_record_make(k, "realm1", ORIGIN, "alice", NOW, NOW + 3600,
+                           "sid1", claims, dropped, 8);
+    CHECK("record_dropped_truncated",
+          r != NULL && strcmp(dropped, "c2,c3,c") == 0);
+    free(r);
+    CHECK("record_make_needs_user",
+          jwtsso_record_make(k, "r", "o", "", NOW, NOW + 1, "s", NULL, NULL,
+                             0) == NULL);
+
+done:
+    json_decref(claims);
+    jwtsso_mackey_free(k);
+    jwtsso_mackey_free(k2);
+}
+
+/* ---------------------------------------------------------------------
+ * tokens from other libraries (run-unit.sh makes them)
+ */
+static char *slurp(const char *dir, const char *file)
+{
+    char path[4096], *buf;
+    size_t n;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, file);
+    f = fopen(path, "rb");
+    if (f == NULL) {
+        NOTE("cannot read %s", path);
+        return NULL;
+    }
+    buf = calloc(1, 16384);
+    n = fread(buf, 1, 16383, f);
+    fclose(f);
+    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r')) {
+        buf[--n] = '\0';
+    }
+    return buf;
+}
+
+static void fixture(const char *dir, const char *file, long long max_age,
+                    const char *user, jwtsso_reason_t want)
+{
+    jwtsso_policy_t pol = policy();
+    jwtsso_result_t res;
+    jwtsso_reason_t got = JWTSSO_R__COUNT;
+    char name[128], *tok = slurp(dir, file);
+
+    memset(&res, 0, sizeof(res));
+    pol.max_age = max_age;
+    if (tok != NULL) {
+        got = jwtsso_jws_verify(keys, &pol, tok, strlen(tok),
+                                (long long)time(NULL), &res);
+    }
+    snprintf(name, sizeof(name), "fixture_%s_max_age_%lld", file, max_age);
+    if (!CHECK(name, got == want
+                     && (user == NULL
+                         || (res.user && strcmp(res.user, user) == 0)))) {
+        NOTE("got %s, want %s", jwtsso_reason_name(got),
+             jwtsso_reason_name(want));
+    }
+    jwtsso_result_clear(&res);
+    free(tok);
+}
+
+static void test_fixtures(const char *dir)
+{
+    fixture(dir, "node_hs256.jwt", 60, "alice", JWTSSO_OK);
+    fixture(dir, "node_hs256.jwt", -1, "alice", JWTSSO_OK);
+    fixture(dir, "node_hs384.jwt", 60, "alice", JWTSSO_OK);
+    fixture(dir, "node_hs512.jwt", 60, "alice", JWTSSO_OK);
+    fixture(dir, "node_expired.jwt", 60, NULL, JWTSSO_R_EXPIRED);
+    fixture(dir, "node_expired.jwt", -1, NULL, JWTSSO_R_EXPIRED);
+    fixture(dir, "py_hs256.jwt", -1, "bob", JWTSSO_OK);
+    fixture(dir, "py_hs512.jwt", -1, "bob", JWTSSO_OK);
+    fixture(dir, "py_hs256.jwt", 60, NULL, JWTSSO_R_NO_IAT);
+    fixture(dir, "py_hs512.jwt", 60, NULL, JWTSSO_R_NO_IAT);
+}
+
+int main(int argc, char **argv)
+{
+    int r, all = 1;
+
+    keys = jwtsso_keyset_new();
+    if (keys == NULL
+        || jwtsso_keyset_add_hmac(keys, NULL, (const unsigned char *)SECRET,
+                                  strlen(SECRET)) != 0) {
+        fprintf(stderr, "cannot make the test key set\n");
+        return 2;
+    }
+    test_reasons();
+    test_b64url();
+    test_rfc7515_a1();
+    test_shape();
+    test_header();
+    test_signature();
+    test_payload();
+    test_claims();
+    test_record();
+    for (r = 0; r < JWTSSO_R__COUNT; r++) {
+        if (!seen[r]) {
+            NOTE("no test expects %s", jwtsso_reason_name(r));
+            all = 0;
+        }
+    }
+    CHECK("every_reason_tested", all);
+    if (argc > 1) {
+        test_fixtures(argv[1]);
+    }
+    else {
+        NOTE("no fixture directory: tokens of other libraries not tested");
+    }
+    jwtsso_keyset_free(keys);
+    return unit_done();
+}
