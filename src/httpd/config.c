@@ -17,6 +17,7 @@
 #include "apr_file_io.h"
 #include "apr_uri.h"
 #include "apr_env.h"
+#include "apr_optional.h"
 
 #include <errno.h>
 #include <openssl/crypto.h>
@@ -595,6 +596,8 @@ static const char *section_problem(apr_pool_t *p, const jwtsso_dir_cfg *c)
     return NULL;
 }
 
+static APR_OPTIONAL_FN_TYPE(authn_ap_auth_type) *auth_type;
+
 static int check_sections(apr_pool_t *ptemp, server_rec *s,
                           apr_array_header_t *secs, const char *kind,
                           int *used)
@@ -622,7 +625,9 @@ static int check_sections(apr_pool_t *ptemp, server_rec *s,
         fake.server = s;
         fake.per_dir_config = merged;
         fake.request_config = ap_create_request_config(ptemp);
-        type = ap_auth_type(&fake);
+        /* httpd retrieves ap_auth_type's provider only after check_config,
+         * so ask mod_authn_core directly */
+        type = auth_type ? auth_type(&fake) : NULL;
         if (!type || strcasecmp(type, JWTSSO_AUTH_TYPE)) {
             continue;
         }
@@ -650,6 +655,7 @@ int jwtsso_cfg_check(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
 
     (void)pconf;
     (void)plog;
+    auth_type = APR_RETRIEVE_OPTIONAL_FN(authn_ap_auth_type);
     for (; s; s = s->next) {
         core_server_config *sc = ap_get_core_module_config(s->module_config);
         bad |= check_sections(ptemp, s, sc->sec_url, "Location", &used);
