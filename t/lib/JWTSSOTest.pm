@@ -1,0 +1,382 @@
+package JWTSSOTest;
+
+# Helpers for the mod_auth_jwtsso Apache::Test suite.
+#
+#   use FindBin; use lib "$FindBin::Bin/lib";
+#   use Apache::Test qw(-withtestmore);  use Test::More import => ['!plan'];
+#   use JWTSSOTest;                       # exports everything below
+#
+# Tokens
+#   node_token($secret, \%payload, \%options)  jsonwebtoken jwt.sign (t/bin/mktoken.js);
+#                                   options default {algorithm=>'HS256'}, e.g. {expiresIn=>'1h'}
+#   py_token($secret, \%payload, $alg)  PyJWT jwt.encode (t/bin/mktoken.py, /usr/bin/python3)
+#       ($secret may be "file:PATH" for PEM keys in both)
+#   raw_token(%a)   hand-made JWS for malformed cases: header => \%h | 'json text',
+#                   payload => \%p | 'json text', secret => S, alg => HS256|HS384|HS512|none
+#                   (default HS256; header defaults to {alg,typ}), signature => 'b64url'
+#                   to force one. Strings are used verbatim (duplicate keys etc.).
+#   b64url($bytes), b64url_decode($text), json_text($ref) (canonical JSON, sorted keys)
+# HTTP
+#   base_url()      http://127.0.0.1:PORT (Apache::Test's server)
+#   url($path)      base_url() . $path
+#   ua(%lwp_opts)   LWP::UserAgent, own HTTP::Cookies jar, no redirect following
+#   app_vars($res_or_text)  hashref of the NAME=value lines of t/htdocs/cgi/app.cgi
+#   query_params($url)      hashref of the query parameters of a URL (e.g. a Location)
+# Logs
+#   error_log_path(), access_log_path()  (t/logs/error_log, t/logs/jwtsso_access_log)
+#   error_log_mark(), error_log_since($mark [, qr/wait for/ [, $timeout]])
+#   access_log_mark(), access_log_since($mark [, qr/wait for/ [, $timeout]])
+#   log_mark($file), log_since($file, $mark [, $wait_re [, $timeout]])
+#       *_since return the lines (list) or the text (scalar) appended since the
+#       mark; with $wait_re they poll (default 3 s) until the text matches, as
+#       httpd writes the access log after the response has been sent.
+# Start-up checks
+#   httpd_configtest($directives, %opt) -> ($exit_code, $output)
+#       runs `httpd -t -f TMP.conf` on a small configuration: ServerRoot,
+#       DefaultRuntimeDir, Listen 127.0.0.1:PORT, LoadModule of the test
+#       modules (mpm, authn/authz, session, session_cookie, socache_shmcb, ...)
+#       and mod_auth_jwtsso, then $directives. %opt: modules => [names without
+#       mod_] replaces the module list (e.g. to leave mod_session out),
+#       jwtsso => 0 omits our module, start => 1 also really starts the
+#       server (`-k start`, catches post_config errors) and stops it again;
+#       the output then includes the temporary error_log.
+# Misc
+#   secret($name)   the test secrets of t/conf/jwtsso.conf.in: main (default),
+#                   other, short ("short", base64:c2hvcnQ=), file (t/conf/secret.txt,
+#                   trailing newline removed)
+#   have_jwtsso()   true when the test server loaded mod_auth_jwtsso
+#   module_path([$top]), httpd_modules(), top_dir(), mpm()
+
+use strict;
+use warnings;
+
+use Exporter 'import';
+use File::Spec ();
+use File::Temp ();
+use Cwd ();
+use JSON::PP ();
+use MIME::Base64 ();
+use Digest::SHA ();
+use Time::HiRes ();
+
+our @EXPORT = qw(
+    node_token py_token raw_token b64url b64url_decode json_text
+    base_url url ua app_vars query_params
+    error_log_path access_log_path error_log_mark error_log_since
+    access_log_mark access_log_since log_mark log_since
+    httpd_configtest have_jwtsso module_path httpd_modules top_dir mpm secret
+);
+our @EXPORT_OK = @EXPORT;
+our %EXPORT_TAGS = (all => \@EXPORT);
+
+# ---------------------------------------------------------------- layout
+
+my $TOP_FROM_FILE = Cwd::abs_path(File::Spec->catdir(
+    (File::Spec->splitpath(__FILE__))[1] || '.', File::Spec->updir, File::Spec->updir));
+
+sub _cfg {
+    require Apache::Test;
+    return Apache::Test::config();
+}
+
+sub _var {
+    my $name = shift;
+    my $v = eval { _cfg()->{vars}->{$name} };
+    return $v;
+}
+
+sub top_dir { $TOP_FROM_FILE }   # this file is <top>/t/lib/JWTSSOTest.pm
+
+sub mpm {
+    my $m = $ENV{JWTSSO_MPM} || 'event';
+    die "JWTSSO_MPM must be event, worker or prefork\n" unless $m =~ /^(event|worker|prefork)$/;
+    return $m;
+}
+
+# Modules loaded into the test server, besides the built-in ones
+# (core, so, watchdog, http_core, log_config, logio, version, unixd).
+sub httpd_modules {
+    my $mpm = mpm();
+    return ("mpm_$mpm", qw(
+        authn_core authz_core authz_user authz_host auth_basic authn_file
+        session session_cookie session_crypto socache_shmcb
+        ), ($mpm eq 'prefork' ? 'cgi' : 'cgid'), qw(
+        env setenvif headers mime alias dir rewrite status proxy proxy_http
+    ));
+}
+
+sub module_path {
+    my $top = shift || top_dir();
+    return $ENV{JWTSSO_MODULE} if $ENV{JWTSSO_MODULE};
+    return File::Spec->catfile($top, '.libs', 'mod_auth_jwtsso.so');
+}
+
+sub have_jwtsso {
+    my $cfg = eval { _cfg() } or return 0;
+    return $cfg->{modules}->{'mod_auth_jwtsso.c'} ? 1 : 0;
+}
+
+# ---------------------------------------------------------------- tokens
+
+my %SECRET = (
+    main  => 'jwtsso-test-secret-0123456789abcdefghij',
+    other => 'jwtsso-other-secret-0123456789abcdefghij',
+    short => 'short',
+);
+
+sub secret {
+    my $name = shift // 'main';
+    if ($name eq 'file') {
+        my $f = File::Spec->catfile(top_dir(), 't', 'conf', 'secret.txt');
+        open my $fh, '<', $f or die "$f: $!";
+        my $s = do { local $/; <$fh> };
+        $s =~ s/\r?\n\z//;
+        return $s;
+    }
+    return $SECRET{$name} // die "secret: unknown name '$name'\n";
+}
+
+sub json_text {
+    my $ref = shift;
+    return $ref unless ref $ref;
+    return JSON::PP->new->canonical->allow_nonref->encode($ref);
+}
+
+sub _run_capture {
+    my @cmd = @_;
+    my $pid = open(my $fh, '-|') // die "fork: $!";
+    if (!$pid) {
+        open STDERR, '>&', \*STDOUT;
+        exec @cmd or do { print "exec $cmd[0]: $!\n"; POSIX::_exit(127) };
+    }
+    my $out = do { local $/; <$fh> };
+    close $fh;
+    return ($? >> 8, $out // '');
+}
+
+sub _token_cmd {
+    my ($what, @cmd) = @_;
+    local $ENV{NODE_PATH} = $ENV{NODE_PATH} || File::Spec->catdir(top_dir(), 'node', 'node_modules');
+    my ($rc, $out) = _run_capture(@cmd);
+    die "$what failed (exit $rc): $out" if $rc;
+    $out =~ s/\s+\z//;
+    die "$what printed no token: $out" unless $out =~ /^[A-Za-z0-9_\-]*\.[A-Za-z0-9_\-]*\.[A-Za-z0-9_\-]*$/;
+    return $out;
+}
+
+sub node_token {
+    my ($secret, $payload, $options) = @_;
+    my @cmd = ('node', File::Spec->catfile(top_dir(), 't', 'bin', 'mktoken.js'),
+               $secret, json_text($payload));
+    push @cmd, json_text($options) if defined $options;
+    return _token_cmd('mktoken.js', @cmd);
+}
+
+sub py_token {
+    my ($secret, $payload, $alg) = @_;
+    my @cmd = ('/usr/bin/python3', File::Spec->catfile(top_dir(), 't', 'bin', 'mktoken.py'),
+               $secret, json_text($payload));
+    push @cmd, $alg if defined $alg;
+    return _token_cmd('mktoken.py', @cmd);
+}
+
+sub b64url {
+    my $s = MIME::Base64::encode_base64(shift, '');
+    $s =~ tr{+/}{-_};
+    $s =~ s/=+\z//;
+    return $s;
+}
+
+sub b64url_decode {
+    my $s = shift;
+    $s =~ tr{-_}{+/};
+    $s .= '=' x ((4 - length($s) % 4) % 4);
+    return MIME::Base64::decode_base64($s);
+}
+
+my %HMAC = (HS256 => \&Digest::SHA::hmac_sha256, HS384 => \&Digest::SHA::hmac_sha384,
+            HS512 => \&Digest::SHA::hmac_sha512);
+
+sub raw_token {
+    my %a = @_;
+    my $alg = $a{alg} // 'HS256';
+    my $header = exists $a{header} ? $a{header} : { alg => $alg, typ => 'JWT' };
+    my $input = b64url(json_text($header)) . '.' . b64url(json_text($a{payload} // {}));
+    my $sig;
+    if (defined $a{signature}) {
+        $sig = $a{signature};
+    }
+    elsif ($alg eq 'none') {
+        $sig = '';
+    }
+    else {
+        my $f = $HMAC{$alg} or die "raw_token: alg $alg not supported (HS256/384/512/none)\n";
+        die "raw_token: secret required\n" unless defined $a{secret};
+        $sig = b64url($f->($input, $a{secret}));
+    }
+    return "$input.$sig";
+}
+
+# ---------------------------------------------------------------- HTTP
+
+sub base_url {
+    require Apache::TestRequest;
+    return 'http://' . Apache::TestRequest::hostport();
+}
+
+sub url { base_url() . (shift // '/') }
+
+sub ua {
+    my %opt = @_;
+    require LWP::UserAgent;
+    require HTTP::Cookies;
+    return LWP::UserAgent->new(
+        cookie_jar            => HTTP::Cookies->new,
+        max_redirect          => 0,
+        requests_redirectable => [],
+        timeout               => 30,
+        keep_alive            => 0,
+        agent                 => 'jwtsso-test/1',
+        %opt,
+    );
+}
+
+sub app_vars {
+    my $x = shift;
+    my $text = ref $x ? $x->decoded_content // $x->content : $x;
+    my %v;
+    for my $line (split /\n/, $text // '') {
+        next unless $line =~ /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/;
+        $v{$1} = $2;
+    }
+    return \%v;
+}
+
+sub query_params {
+    my $u = shift;
+    require URI;
+    my %p;
+    my @pairs = URI->new($u)->query_form;
+    while (my ($k, $v) = splice @pairs, 0, 2) {
+        $p{$k} = $v;
+    }
+    return \%p;
+}
+
+# ---------------------------------------------------------------- logs
+
+sub error_log_path  { File::Spec->catfile(_var('t_logs') || top_dir() . '/t/logs', 'error_log') }
+sub access_log_path { File::Spec->catfile(_var('t_logs') || top_dir() . '/t/logs', 'jwtsso_access_log') }
+
+sub log_mark {
+    my $file = shift;
+    return -s $file || 0;
+}
+
+sub _read_from {
+    my ($file, $mark) = @_;
+    open my $fh, '<', $file or return '';
+    binmode $fh;
+    seek $fh, $mark, 0;
+    local $/;
+    my $t = <$fh>;
+    return $t // '';
+}
+
+sub log_since {
+    my ($file, $mark, $wait_re, $timeout) = @_;
+    my $text = _read_from($file, $mark);
+    if ($wait_re) {
+        my $until = Time::HiRes::time() + ($timeout // 3);
+        while ($text !~ $wait_re && Time::HiRes::time() < $until) {
+            Time::HiRes::sleep(0.05);
+            $text = _read_from($file, $mark);
+        }
+    }
+    return wantarray ? split(/\n/, $text) : $text;
+}
+
+sub error_log_mark  { log_mark(error_log_path()) }
+sub error_log_since { log_since(error_log_path(), @_) }
+sub access_log_mark  { log_mark(access_log_path()) }
+sub access_log_since { log_since(access_log_path(), @_) }
+
+# ---------------------------------------------------------------- httpd -t
+
+sub _free_port {
+    require IO::Socket::INET;
+    my $s = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => 0, Listen => 1, ReuseAddr => 1)
+        or die "cannot bind a free port: $!";
+    my $p = $s->sockport;
+    close $s;
+    return $p;
+}
+
+sub _modules_dir {
+    my $apxs = _var('apxs') || '/usr/bin/apxs';
+    my $dir = `$apxs -q LIBEXECDIR 2>/dev/null`;
+    chomp $dir;
+    return $dir || '/usr/lib/apache2/modules';
+}
+
+sub httpd_configtest {
+    my ($directives, %opt) = @_;
+    my $httpd = _var('httpd') || $ENV{APACHE_TEST_HTTPD} || '/usr/sbin/apache2';
+    my $tmp = File::Temp::tempdir('jwtsso-conf-XXXXXX', TMPDIR => 1, CLEANUP => !$ENV{JWTSSO_KEEP_TMP});
+    my $port = $opt{port} || _free_port();
+    my $moddir = _modules_dir();
+    my $docroot = _var('documentroot') || File::Spec->catdir(top_dir(), 't', 'htdocs');
+
+    my @mods = $opt{modules} ? @{ $opt{modules} } : httpd_modules();
+    unshift @mods, 'mpm_' . mpm() unless grep { /^mpm_/ } @mods;
+    open my $mt, '>', "$tmp/mime.types" or die "$tmp/mime.types: $!";
+    print $mt "text/html html\ntext/plain txt\n";
+    close $mt;
+    my $conf = <<"EOC";
+ServerRoot "$tmp"
+TypesConfig "$tmp/mime.types"
+DefaultRuntimeDir "$tmp"
+PidFile "$tmp/httpd.pid"
+ErrorLog "$tmp/error_log"
+LogLevel info
+Listen 127.0.0.1:$port
+ServerName 127.0.0.1
+DocumentRoot "$docroot"
+EOC
+    $conf .= qq{LoadModule ${_}_module "$moddir/mod_$_.so"\n} for @mods;
+    if ($opt{jwtsso} // 1) {
+        my $so = module_path();
+        $conf .= qq{LoadModule auth_jwtsso_module "$so"\n};
+    }
+    my $threaded = " StartServers 1\n ServerLimit 1\n ThreadsPerChild 4\n ThreadLimit 4\n"
+                 . " MinSpareThreads 1\n MaxSpareThreads 8\n MaxRequestWorkers 4\n";
+    $conf .= "<IfModule mpm_event_module>\n$threaded</IfModule>\n"
+           . "<IfModule mpm_worker_module>\n$threaded</IfModule>\n"
+           . "<IfModule mpm_prefork_module>\n StartServers 1\n MinSpareServers 1\n MaxSpareServers 1\n</IfModule>\n"
+        if $opt{start};
+    $conf .= "# ---- directives under test\n" . ($directives // '') . "\n";
+
+    my $file = "$tmp/httpd.conf";
+    open my $fh, '>', $file or die "$file: $!";
+    print $fh $conf;
+    close $fh or die "$file: $!";
+
+    my ($rc, $out) = _run_capture($httpd, '-t', '-f', $file);
+    if ($opt{start} && $rc == 0) {
+        ($rc, $out) = _run_capture($httpd, '-f', $file, '-k', 'start');
+        if ($rc == 0) {
+            my $until = Time::HiRes::time() + 10;
+            Time::HiRes::sleep(0.1) until -s "$tmp/httpd.pid" || Time::HiRes::time() > $until;
+            Time::HiRes::sleep(0.3);
+            _run_capture($httpd, '-f', $file, '-k', 'stop');
+            $until = Time::HiRes::time() + 10;
+            Time::HiRes::sleep(0.1) while -e "$tmp/httpd.pid" && Time::HiRes::time() < $until;
+        }
+        $out .= _read_from("$tmp/error_log", 0);
+    }
+    return ($rc, $out);
+}
+
+require POSIX;
+
+1;
