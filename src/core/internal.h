@@ -44,21 +44,24 @@ int jwtsso_key_verify(const jwtsso_key_t *k, jwtsso_alg_t alg,
                       const unsigned char *sig, size_t siglen);
 
 /* ---------------------------------------------------------------------
- * HMAC on EVP_MAC (key.c). A template is an EVP_MAC_CTX initialised with
- * its key and digest; it is only ever read (duplicated), so one template
- * serves many threads.
+ * HMAC from precomputed midstates (hmac.c). A jwtsso_hmac_t holds a key
+ * absorbed once; it is only ever read, so one serves many threads, and a
+ * MAC allocates nothing.
  */
 typedef struct {
     const void *p;
     size_t len;
 } jwtsso_chunk_t;
 
+typedef struct jwtsso_hmac jwtsso_hmac_t;
+
 /* digest: "SHA256", "SHA384" or "SHA512". Returns NULL on failure. */
-EVP_MAC_CTX *jwtsso_hmac_new(const char *digest,
-                             const unsigned char *key, size_t len);
-/* MAC the concatenation of n chunks with a copy of tmpl into out
- * (JWTSSO_HMAC_MAX bytes). Returns the MAC length, or 0 on failure. */
-size_t jwtsso_hmac_run(const EVP_MAC_CTX *tmpl, const jwtsso_chunk_t *c,
+jwtsso_hmac_t *jwtsso_hmac_new(const char *digest,
+                               const unsigned char *key, size_t len);
+void jwtsso_hmac_free(jwtsso_hmac_t *m);
+/* MAC the concatenation of n chunks into out (JWTSSO_HMAC_MAX bytes).
+ * Returns the MAC length, or 0 on failure. */
+size_t jwtsso_hmac_run(const jwtsso_hmac_t *m, const jwtsso_chunk_t *c,
                        size_t n, unsigned char *out);
 /* The digest name and MAC length of an HS* alg, or NULL / 0. */
 const char *jwtsso_hmac_digest(jwtsso_alg_t alg, size_t *maclen);

@@ -234,7 +234,7 @@ char *jwtsso_jws_sign_hmac(jwtsso_alg_t alg,
                            const char *header_json, const char *payload_json)
 {
     unsigned char mac[JWTSSO_HMAC_MAX];
-    EVP_MAC_CTX *tmpl = NULL;
+    jwtsso_hmac_t *tmpl = NULL;
     jwtsso_chunk_t chunk;
     const char *digest;
     size_t hlen, plen, maclen, o;
@@ -269,7 +269,7 @@ char *jwtsso_jws_sign_hmac(jwtsso_alg_t alg,
     ok = 1;
 
 done:
-    EVP_MAC_CTX_free(tmpl);
+    jwtsso_hmac_free(tmpl);
     if (!ok) {
         free(out);
         out = NULL;

@@ -1,5 +1,5 @@
 /*
- * key.c - key sets, algorithm names and HMAC on OpenSSL 3 EVP_MAC.
+ * key.c - key sets and algorithm names.
  *
  * A key set is built once at start-up and then only read, by many threads
  * at once. Each key belongs to one family (only HMAC so far; RSA, EC and
@@ -8,16 +8,13 @@
  * with the algorithms of its family: no HS/RS confusion.
  *
  * All key parsing happens in jwtsso_keyset_add_*: an HMAC key keeps one
- * EVP_MAC_CTX per hash, already initialised with the secret, which a
- * verification duplicates and never changes. The secret itself is only
- * held inside those contexts, and OpenSSL cleanses it when they are freed.
+ * absorbed key per hash (hmac.c), which a verification only reads. The
+ * secret itself is only held inside those, cleansed when they are freed.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/core_names.h>
 #include <openssl/crypto.h>
-#include <openssl/params.h>
 
 #include "internal.h"
 
@@ -30,7 +27,7 @@ struct jwtsso_key {
     union {
         struct {
             /* templates for HS256, HS384, HS512, in that order */
-            EVP_MAC_CTX *tmpl[HMAC_NHASH];
+            jwtsso_hmac_t *tmpl[HMAC_NHASH];
         } hmac;
     } u;
 };
@@ -111,62 +108,6 @@ const char *jwtsso_hmac_digest(jwtsso_alg_t alg, size_t *maclen)
 }
 
 /* ---------------------------------------------------------------------
- * HMAC
- */
-EVP_MAC_CTX *jwtsso_hmac_new(const char *digest,
-                             const unsigned char *key, size_t len)
-{
-    EVP_MAC *mac = NULL;
-    EVP_MAC_CTX *ctx = NULL;
-    OSSL_PARAM params[2];
-
-    mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
-    if (mac == NULL) {
-        goto done;
-    }
-    ctx = EVP_MAC_CTX_new(mac);
-    if (ctx == NULL) {
-        goto done;
-    }
-    params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
-                                                 (char *)digest, 0);
-    params[1] = OSSL_PARAM_construct_end();
-    if (!EVP_MAC_init(ctx, key, len, params)) {
-        EVP_MAC_CTX_free(ctx);
-        ctx = NULL;
-    }
-
-done:
-    EVP_MAC_free(mac);
-    return ctx;
-}
-
-size_t jwtsso_hmac_run(const EVP_MAC_CTX *tmpl, const jwtsso_chunk_t *c,
-                       size_t n, unsigned char *out)
-{
-    EVP_MAC_CTX *ctx;
-    size_t i, len = 0;
-
-    /* The template is shared by threads: work on a copy, never on it. */
-    ctx = EVP_MAC_CTX_dup(tmpl);
-    if (ctx == NULL) {
-        goto done;
-    }
-    for (i = 0; i < n; i++) {
-        if (c[i].len > 0 && !EVP_MAC_update(ctx, c[i].p, c[i].len)) {
-            goto done;
-        }
-    }
-    if (!EVP_MAC_final(ctx, out, &len, JWTSSO_HMAC_MAX)) {
-        len = 0;
-    }
-
-done:
-    EVP_MAC_CTX_free(ctx);
-    return len;
-}
-
-/* ---------------------------------------------------------------------
  * Key sets
  */
 static void key_free(jwtsso_key_t *k)
@@ -178,7 +119,7 @@ static void key_free(jwtsso_key_t *k)
     }
     if (k->family == JWTSSO_FAM_HMAC) {
         for (i = 0; i < HMAC_NHASH; i++) {
-            EVP_MAC_CTX_free(k->u.hmac.tmpl[i]);
+            jwtsso_hmac_free(k->u.hmac.tmpl[i]);
         }
     }
     free(k->kid);

@@ -37,7 +37,7 @@
 #define BODY_MAX ((JWTSSO_RECORD_MAX - PREFIX_LEN - 1 - MAC_B64_LEN) / 4 * 3)
 
 struct jwtsso_mackey {
-    EVP_MAC_CTX *tmpl;              /* HMAC-SHA256 keyed with the record key */
+    jwtsso_hmac_t *tmpl;            /* HMAC-SHA256 keyed with the record key */
 };
 
 typedef struct {
@@ -61,7 +61,7 @@ jwtsso_mackey_t *jwtsso_mackey_new(const unsigned char *material,
                                    size_t len)
 {
     unsigned char key[JWTSSO_HMAC_MAX];
-    EVP_MAC_CTX *derive = NULL;
+    jwtsso_hmac_t *derive = NULL;
     jwtsso_mackey_t *k = NULL;
     jwtsso_chunk_t label = { LABEL, sizeof(LABEL) - 1 };
 
@@ -86,7 +86,7 @@ jwtsso_mackey_t *jwtsso_mackey_new(const unsigned char *material,
 
 done:
     OPENSSL_cleanse(key, sizeof(key));
-    EVP_MAC_CTX_free(derive);
+    jwtsso_hmac_free(derive);
     return k;
 }
 
@@ -95,7 +95,7 @@ void jwtsso_mackey_free(jwtsso_mackey_t *k)
     if (k == NULL) {
         return;
     }
-    EVP_MAC_CTX_free(k->tmpl);
+    jwtsso_hmac_free(k->tmpl);
     free(k);
 }
 

@@ -16,6 +16,7 @@
 #include <openssl/evp.h>
 
 #include "jwtsso.h"
+#include "internal.h"
 #include "unit.h"
 
 /* Shared with mkfixtures.js and mkfixtures.py. */
@@ -231,6 +232,60 @@ static void test_b64url(void)
 #define A1_HEADER "{\"typ\":\"JWT\",\r\n \"alg\":\"HS256\"}"
 #define A1_PAYLOAD "{\"iss\":\"joe\",\r\n \"exp\":1300819380,\r\n " \
     "\"http://example.com/is_root\":true}"
+
+/* RFC 4231 test cases 1 and 6 (a key longer than the block is hashed
+ * first): the midstate HMAC of hmac.c against the published values, with
+ * the message split across chunks as the record MAC does. */
+static void hexof(const unsigned char *b, size_t n, char *out)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        sprintf(out + 2 * i, "%02x", b[i]);
+    }
+}
+
+static void test_rfc4231(void)
+{
+    static const struct {
+        const char *name, *digest;
+        int tc;
+        const char *hex;
+    } v[] = {
+        { "rfc4231_tc1_sha256", "SHA256", 1, "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7" },
+        { "rfc4231_tc1_sha384", "SHA384", 1, "afd03944d84895626b0825f4ab46907f15f9dadbe4101ec682aa034c7cebc59cfaea9ea9076ede7f4af152e8b2fa9cb6" },
+        { "rfc4231_tc1_sha512", "SHA512", 1, "87aa7cdea5ef619d4ff0b4241a1d6cb02379f4e2ce4ec2787ad0b30545e17cdedaa833b7d6b8a702038b274eaea3f4e4be9d914eeb61f1702e696c203a126854" },
+        { "rfc4231_tc6_sha256", "SHA256", 6, "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54" },
+        { "rfc4231_tc6_sha384", "SHA384", 6, "4ece084485813e9088d2c63a041bc5b44f9ef1012a2b588f3cd11f05033ac4c60c2ef6ab4030fe8296248df163f44952" },
+        { "rfc4231_tc6_sha512", "SHA512", 6, "80b24263c7c1a3ebb71493c1dd7be8b49b46d1f41b4aeec1121b013783f8f3526b56d037e05f2598bd0fd2215d6a1e5295e64f73f63f0aec8b915a985d786598" },
+    };
+    static const char m1[] = "Hi There";
+    static const char m6[] =
+        "Test Using Larger Than Block-Size Key - Hash Key First";
+    unsigned char key[131], mac[64];
+    char hex[129];
+    size_t i, n;
+
+    for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        const char *msg = v[i].tc == 1 ? m1 : m6;
+        size_t klen = v[i].tc == 1 ? 20 : 131, mlen = strlen(msg);
+        jwtsso_chunk_t c[2];
+        jwtsso_hmac_t *h;
+
+        memset(key, v[i].tc == 1 ? 0x0b : 0xaa, klen);
+        h = jwtsso_hmac_new(v[i].digest, key, klen);
+        c[0].p = msg;
+        c[0].len = 3;
+        c[1].p = msg + 3;
+        c[1].len = mlen - 3;
+        n = h != NULL ? jwtsso_hmac_run(h, c, 2, mac) : 0;
+        hexof(mac, n, hex);
+        CHECK(v[i].name, n == strlen(v[i].hex) / 2
+              && memcmp(hex, v[i].hex, 2 * n) == 0);
+        jwtsso_hmac_free(h);
+    }
+    CHECK("hmac_unknown_digest", jwtsso_hmac_new("MD5", key, 16) == NULL);
+}
 
 static void test_rfc7515_a1(void)
 {
@@ -1097,6 +1152,7 @@ int main(int argc, char **argv)
     }
     test_reasons();
     test_b64url();
+    test_rfc4231();
     test_rfc7515_a1();
     test_shape();
     test_header();
