@@ -98,18 +98,26 @@ char *jwtsso_url_encode(apr_pool_t *p, const char *s)
     return out;
 }
 
-/* The first comma-separated element of a forwarded header, trimmed. */
+/* The first comma-separated element of a forwarded header, trimmed at
+ * both ends (inner spaces stay, so that host_ok refuses them). */
 static const char *first_value(request_rec *r, const char *header)
 {
-    const char *v = apr_table_get(r->headers_in, header);
-    const char *comma;
+    const char *v = apr_table_get(r->headers_in, header), *end;
 
     if (!v) {
         return NULL;
     }
-    comma = strchr(v, ',');
-    v = comma ? apr_pstrmemdup(r->pool, v, (apr_size_t)(comma - v)) : v;
-    return apr_collapse_spaces(apr_palloc(r->pool, strlen(v) + 1), v);
+    while (*v == ' ' || *v == '\t') {
+        v++;
+    }
+    end = strchr(v, ',');
+    if (!end) {
+        end = v + strlen(v);
+    }
+    while (end > v && (end[-1] == ' ' || end[-1] == '\t')) {
+        end--;
+    }
+    return apr_pstrmemdup(r->pool, v, (apr_size_t)(end - v));
 }
 
 /* host or host:port or [v6]:port; letters, digits, '.', '-', ':', '[]'. */
