@@ -16,7 +16,7 @@ use URI::Escape qw(uri_unescape);
 use JSON::PP ();
 use Digest::SHA qw(sha256_hex);
 
-plan tests => 167, need_module('mod_auth_jwtsso.c');
+plan tests => 171, need_module('mod_auth_jwtsso.c');
 
 my $BASE = base_url();               # http://127.0.0.1:PORT
 my $IDP  = 'https://idp.example.test/login';
@@ -444,6 +444,18 @@ my $main = secret('main');
     is $v->{REMOTE_USER}, '', '9: /app/pass: anonymous';
     is_deeply [grep { /^HTTP_.*JWTSSO/i || /^JWTSSO_/ } sort keys %$v], [],
         '9: /app/pass: no HTTP_*JWTSSO* or JWTSSO_* variable (no session)';
+}
+
+# ================================================================ 10. no redirect loop
+{
+    # /app/loop sends browsers to /app/loop/login, which is itself protected
+    my $mark = error_log_mark();
+    my $res = req(ua(), 'GET', "$BASE/app/loop/page");
+    is $res->code, 302, '10: /app/loop/page redirects to the (protected) endpoint';
+    like $res->header('Location') // '', qr{^\Q$BASE\E/app/loop/login\?return_to=}, '10: to /app/loop/login';
+    $res = req(ua(), 'GET', "$BASE/app/loop/login?return_to=x");
+    is $res->code, 500, '10: the endpoint itself under AuthType jwtsso: 500, not another redirect';
+    log_has($mark, qr/JWTSSO00416: .*redirect loop/, '10: JWTSSO00416 names the loop');
 }
 
 # ================================================================ 6. no token in the logs

@@ -405,6 +405,17 @@ static int unauthenticated(request_rec *r, const jwtsso_dir_cfg *cfg,
              ? apr_pstrcat(r->pool, jwtsso_url_origin(r, cfg, &https),
                            cfg->endpoint, NULL)
              : cfg->endpoint;
+    if (strlen(jwtsso_url_self(r, cfg, NULL)) == strcspn(endpoint, "?")
+        && !strncasecmp(jwtsso_url_self(r, cfg, NULL), endpoint,
+                        strcspn(endpoint, "?"))) {
+        /* the login page itself is under AuthType jwtsso: never loop */
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JWTSSO_LOGNO(00416)
+                      JWTSSO_D_ENDPOINT " %s is itself protected by AuthType "
+                      "jwtsso: a redirect loop; exempt it (e.g. a <Location> "
+                      "with Require all granted and AuthType None)",
+                      ap_escape_logitem(r->pool, endpoint));
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
     apr_table_setn(r->headers_out, "Location",
                    apr_pstrcat(r->pool, endpoint,
                                strchr(endpoint, '?') ? "&" : "?",
