@@ -120,7 +120,9 @@ jwtsso_reason_t jwtsso_jws_verify(const jwtsso_keyset_t *ks,
         goto done;
     }
     plen[2] = (size_t)(token + len - part[2]);
-    if (plen[0] == 0 || plen[1] == 0 || plen[2] == 0) {
+    /* an empty signature is refused below, once the header has said
+     * whether this is the alg "none" attack, so the log names it */
+    if (plen[0] == 0 || plen[1] == 0) {
         rv = JWTSSO_R_MALFORMED;
         goto done;
     }
@@ -166,6 +168,10 @@ jwtsso_reason_t jwtsso_jws_verify(const jwtsso_keyset_t *ks,
     }
     if (is_none(json_string_value(alg), json_string_length(alg))) {
         rv = JWTSSO_R_ALG_NONE;
+        goto done;
+    }
+    if (plen[2] == 0) {
+        rv = JWTSSO_R_MALFORMED;
         goto done;
     }
     res->alg = jwtsso_alg_from_name(json_string_value(alg),

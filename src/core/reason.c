@@ -37,8 +37,8 @@ static const reason_info_t reasons[JWTSSO_R__COUNT] = {
         "alg_unknown", "the token's alg is not one this module implements" },
     [JWTSSO_R_ALG_NOT_ALLOWED] = {
         "alg_not_allowed",
-        "the token's alg is not allowed (see JWTSSOAlgorithms and the "
-        "configured keys)" },
+        "the token's alg is not allowed here (no configured key serves "
+        "it)" },
     [JWTSSO_R_CRIT] = {
         "crit",
         "the token header has crit, naming extensions this module does "

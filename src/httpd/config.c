@@ -118,8 +118,9 @@ static const char *parse_int(cmd_parms *cmd, const char *arg, long long min,
     v = apr_strtoi64(arg, &end, 10);
     if (errno || end == arg || *end != '\0' || v < min || v > max) {
         return apr_psprintf(cmd->pool, "%s: '%s' is not a whole number of "
-                            "seconds from %lld to %lld", cmd->cmd->name,
-                            arg, min, max);
+                            "seconds from %" APR_INT64_T_FMT " to %"
+                            APR_INT64_T_FMT, cmd->cmd->name, arg,
+                            (apr_int64_t)min, (apr_int64_t)max);
     }
     *out = v;
     return NULL;

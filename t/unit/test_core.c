@@ -374,8 +374,15 @@ static void test_shape(void)
            JWTSSO_R_MALFORMED);
     expect("malformed_empty_payload", &pol, strdup("eyJh..c2ln"),
            JWTSSO_R_MALFORMED);
-    expect("malformed_empty_signature", &pol, strdup("eyJh.eyJi."),
+    /* {"alg":"HS256"}.{"sub":"a"}. : an HMAC token without signature */
+    expect("malformed_empty_signature", &pol,
+           strdup("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0."),
            JWTSSO_R_MALFORMED);
+    /* {"alg":"none"}.{"sub":"a"}. : the classic unsecured JWS is named
+     * for what it is in the log */
+    expect("alg_none_empty_signature", &pol,
+           strdup("eyJhbGciOiJub25lIn0.eyJzdWIiOiJhIn0."),
+           JWTSSO_R_ALG_NONE);
     expect("malformed_empty_token", &pol, strdup(""), JWTSSO_R_MALFORMED);
     expect("malformed_no_dot", &pol, strdup("abc"), JWTSSO_R_MALFORMED);
 

@@ -1,0 +1,200 @@
+use strict;
+use warnings FATAL => 'all';
+
+# Start-up errors: each bad configuration stops `httpd -t` (and a start)
+# with a non-zero exit and a message naming the directive and the fix.
+# Each case is a small configuration of its own (JWTSSOTest::httpd_configtest);
+# the test server of the other .t files is not involved.
+
+use FindBin;
+use lib "$FindBin::Bin/lib";
+
+use Apache::Test qw(-withtestmore);
+use Test::More import => ['!plan'];
+use File::Temp ();
+use JWTSSOTest;
+
+plan skip_all => 'mod_auth_jwtsso.so not built (' . module_path() . ')' unless -e module_path();
+
+my $SECRET = secret('main');
+
+# A protected <Location /app>; %o replaces or removes (undef) lines.
+sub location {
+    my %o = @_;
+    my %line = (
+        authtype => 'AuthType jwtsso',
+        authname => 'AuthName "t"',
+        endpoint => 'JWTSSOAuthEndpoint https://idp.example.test/login',
+        secret   => qq{JWTSSOSecret "$SECRET"},
+        session  => "Session On\n    SessionCookieName jwtsso_session path=/;httponly\n    SessionMaxAge 0",
+        require  => 'Require valid-user',
+        extra    => '',
+    );
+    for my $k (keys %o) {
+        $line{$k} = $o{$k};
+    }
+    my @order = qw(extra authtype authname endpoint secret session require);
+    return "<Location /app>\n" . join('', map { "    $_\n" } grep { defined && length } @line{@order})
+         . "</Location>\n";
+}
+
+sub config_ok {
+    my ($label, $directives, %opt) = @_;
+    my ($rc, $out) = httpd_configtest($directives, %opt);
+    is $rc, 0, "$label: httpd -t passes" or diag $out;
+    like $out, qr/Syntax OK/, "$label: Syntax OK" unless $opt{start};
+    unlike $out, qr/JWTSSO0010[12]/, "$label: no JWTSSO00101/00102 error";
+    return $out;
+}
+
+# config_bad($label, $directives, [qr/.../, ...], %opt)
+sub config_bad {
+    my ($label, $directives, $res, %opt) = @_;
+    my ($rc, $out) = httpd_configtest($directives, %opt);
+    isnt $rc, 0, "$label: httpd -t fails";
+    for my $re (@$res) {
+        like $out, $re, "$label: message $re" or diag $out;
+    }
+    unlike $out, qr/Syntax OK/, "$label: no Syntax OK";
+    unlike $out, qr/%l*[dus]\b/, "$label: no unexpanded printf conversion in the message";
+    return $out;
+}
+
+# ------------------------------------------------------------------ a good configuration
+
+config_ok('good', location());
+{
+    my $out = config_ok('good, started', location(), start => 1);
+    like $out, qr/resuming normal operations/, 'good, started: the server really started';
+    unlike $out, qr/\[(?:crit|emerg|alert)\]/i, 'good, started: nothing critical in its log';
+}
+
+# ------------------------------------------------------------------ sections that lack something
+
+config_bad('no JWTSSOSecret', location(secret => undef),
+           [ qr/JWTSSO00101: <Location \/app> .*uses AuthType jwtsso but has no JWTSSOSecret; add e\.g\. 'JWTSSOSecret file:/ ]);
+config_bad('no JWTSSOAuthEndpoint', location(endpoint => undef),
+           [ qr/JWTSSO00101: <Location \/app> .*uses AuthType jwtsso but has no JWTSSOAuthEndpoint; add e\.g\. 'JWTSSOAuthEndpoint https:\/\/[^']+', or set JWTSSOUnauthAction 401/ ]);
+config_ok('no JWTSSOAuthEndpoint, JWTSSOUnauthAction 401',
+          location(endpoint => undef, extra => 'JWTSSOUnauthAction 401'));
+config_bad('no JWTSSOAuthEndpoint, JWTSSOUnauthAction redirect',
+           location(endpoint => undef, extra => 'JWTSSOUnauthAction redirect'),
+           [ qr/JWTSSO00101: .*has no JWTSSOAuthEndpoint/ ]);
+config_ok('secret in a parent <Location />',
+          qq{<Location />\n    JWTSSOSecret "$SECRET"\n</Location>\n} . location(secret => undef));
+config_ok('endpoint and secret in a parent <Location />',
+          qq{<Location />\n    JWTSSOSecret "$SECRET"\n    JWTSSOAuthEndpoint https://idp.example.test/login\n</Location>\n}
+          . location(secret => undef, endpoint => undef));
+
+# ------------------------------------------------------------------ secrets
+
+config_bad('short secret', location(secret => 'JWTSSOSecret "short-secret"'),
+           [ qr/JWTSSOSecret: the secret is 12 bytes; at least 32 are required/,
+             qr/put 'JWTSSOAllowShortSecret On' before this line/ ]);
+config_ok('short secret after JWTSSOAllowShortSecret On',
+          location(secret => "JWTSSOAllowShortSecret On\n    JWTSSOSecret \"short-secret\""));
+config_bad('short secret before JWTSSOAllowShortSecret On',
+           location(secret => "JWTSSOSecret \"short-secret\"\n    JWTSSOAllowShortSecret On"),
+           [ qr/JWTSSOSecret: the secret is 12 bytes/ ]);
+config_ok('base64: short secret with JWTSSOAllowShortSecret On',
+          location(secret => "JWTSSOAllowShortSecret On\n    JWTSSOSecret base64:c2hvcnQ="));
+
+{
+    my $dir = File::Temp::tempdir('jwtsso-secret-XXXXXX', TMPDIR => 1, CLEANUP => 1);
+    my $missing = "$dir/missing.secret";
+    config_bad('file: of a missing file', location(secret => "JWTSSOSecret file:$missing"),
+               [ qr/JWTSSOSecret: cannot read \Q$missing\E \(No such file or directory\)/,
+                 qr/make the file exist and readable by the user that starts httpd/ ]);
+
+    my $good = "$dir/good.secret";
+    open my $fh, '>', $good or die "$good: $!";
+    print $fh "$SECRET\n";
+    close $fh;
+    config_ok('file: of a readable file', location(secret => "JWTSSOSecret file:$good"));
+
+    my $locked = "$dir/locked.secret";
+    open $fh, '>', $locked or die "$locked: $!";
+    print $fh "$SECRET\n";
+    close $fh;
+    chmod 0000, $locked or die "chmod $locked: $!";
+    SKIP: {
+        skip 'running as root: a mode 000 file is readable', 4 if $> == 0;
+        config_bad('file: of an unreadable file (mode 000)', location(secret => "JWTSSOSecret file:$locked"),
+                   [ qr/JWTSSOSecret: cannot read \Q$locked\E \(Permission denied\)/,
+                     qr/make the file exist and readable by the user that starts httpd/ ]);
+    }
+    chmod 0600, $locked;
+
+    my $empty = "$dir/empty.secret";
+    open $fh, '>', $empty or die "$empty: $!";
+    print $fh "\n";
+    close $fh;
+    config_bad('file: of a file with only a newline', location(secret => "JWTSSOSecret file:$empty"),
+               [ qr/JWTSSOSecret: the secret is empty/ ]);
+}
+
+{
+    my $var = 'JWTSSO_T40_SECRET';
+    delete local $ENV{$var};
+    config_bad('env: of an unset variable', location(secret => "JWTSSOSecret env:$var"),
+               [ qr/JWTSSOSecret: the environment variable '$var' is not set or empty; set it for httpd/ ]);
+    local $ENV{$var} = $SECRET;
+    config_ok('env: of a set variable (httpd -t inherits %ENV)', location(secret => "JWTSSOSecret env:$var"));
+    local $ENV{$var} = 'short';
+    config_bad('env: of a short secret', location(secret => "JWTSSOSecret env:$var"),
+               [ qr/JWTSSOSecret: the secret is 5 bytes/ ]);
+}
+
+config_bad('base64: with bad characters', location(secret => 'JWTSSOSecret base64:not*base64!!'),
+           [ qr/JWTSSOSecret: the value after base64: is not base64; write base64:\$\(openssl rand -base64 48\)/ ]);
+config_ok('base64: of 48 bytes', location(secret => 'JWTSSOSecret base64:' . ('QUJD' x 16)));
+
+# ------------------------------------------------------------------ mod_session
+
+{
+    my @mods = grep { !/^session/ } httpd_modules();
+    config_bad('mod_session not loaded', location(session => undef),
+               [ qr/JWTSSO00102: AuthType jwtsso keeps its logins in mod_session, which is not loaded/,
+                 qr/a2enmod session_cookie/ ],
+               modules => \@mods);
+    my @no_cookie = grep { !/^session_(?:cookie|crypto)$/ } httpd_modules();
+    my $out = config_ok('mod_session without a store: a warning only', location(session => 'Session On'),
+                        modules => \@no_cookie);
+    like $out, qr/JWTSSO00103: neither mod_session_cookie nor mod_session_dbd is loaded/,
+        'mod_session without a store: JWTSSO00103';
+}
+
+# ------------------------------------------------------------------ bad values
+
+my @bad = (
+    [ 'JWTSSOMaxAge abc', qr/JWTSSOMaxAge: 'abc' is not a whole number of seconds from 1 to 31536000, or off/ ],
+    [ 'JWTSSOMaxAge -1', qr/JWTSSOMaxAge: '-1' is not a whole number of seconds from 1 to 31536000, or off/ ],
+    [ 'JWTSSOMaxAge 0', qr/JWTSSOMaxAge: '0' is not a whole number/ ],
+    [ 'JWTSSOClockSkew 99999', qr/JWTSSOClockSkew: '99999' is not a whole number of seconds from 0 to 3600/ ],
+    [ 'JWTSSOSessionMaxAge 0', qr/JWTSSOSessionMaxAge: '0' is not a whole number of seconds from 1 to/ ],
+    [ 'JWTSSOMaxTokenSize 100', qr/JWTSSOMaxTokenSize: '100' is not a size in bytes from 256 to 65536/ ],
+    [ 'JWTSSOUnauthAction maybe', qr/JWTSSOUnauthAction: 'maybe' is not one of auto, redirect, 401, pass/ ],
+    [ 'JWTSSOPublicURL ftp://x', qr{JWTSSOPublicURL: 'ftp://x' is not of the form scheme://host\[:port\]\[/mount\]; write e\.g\. https://www\.example\.com} ],
+    [ 'JWTSSOPublicURL https://u@host', qr{JWTSSOPublicURL: 'https://u\@host' is not of the form scheme://host} ],
+    [ 'JWTSSOPublicURL https://host/?q=1', qr{JWTSSOPublicURL: 'https://host/\?q=1' is not of the form} ],
+    [ 'JWTSSOAuthEndpoint not-a-url', qr{JWTSSOAuthEndpoint: 'not-a-url' is not an absolute http\(s\) URL or a path starting with '/'; write e\.g\. https://idp\.example\.com/login} ],
+    [ 'JWTSSOAuthEndpoint //idp.example.test/login', qr{JWTSSOAuthEndpoint: '//idp\.example\.test/login' is not an absolute} ],
+    [ 'JWTSSOTokenParam "a b"', qr/JWTSSOTokenParam: 'a b' is not a plain name; use letters, digits, '_', '-' and '\.'/ ],
+    [ 'JWTSSOReturnParam "x&y"', qr/JWTSSOReturnParam: 'x&y' is not a plain name/ ],
+    # an empty quoted argument is no argument to httpd's parser
+    [ 'JWTSSOUserClaim ""', qr/JWTSSOUserClaim takes one argument/ ],
+    [ 'JWTSSOUserClaim "a/b"', qr/JWTSSOUserClaim: 'a\/b' is not a plain name/ ],
+);
+for my $b (@bad) {
+    my ($line, $re) = @$b;
+    config_bad($line, location(extra => $line), [ $re, qr/Syntax error on line \d+/ ]);
+}
+
+# and the same values in their valid forms
+config_ok('good values',
+          location(extra => join "\n    ", 'JWTSSOMaxAge off', 'JWTSSOClockSkew 3600',
+                   'JWTSSOUnauthAction PASS', 'JWTSSOPublicURL https://www.example.test:8443/mount/',
+                   'JWTSSOTokenParam id_token', 'JWTSSOUserClaim preferred_username',
+                   'JWTSSOSessionMaxAge 60', 'JWTSSOMaxTokenSize 256'));
+
+done_testing();
