@@ -115,6 +115,49 @@ int jwtsso_keyset_add_hmac(jwtsso_keyset_t *ks, const char *kid,
                            const unsigned char *secret, size_t len);
 /* The algorithms the keys in the set can serve (a bitmask). */
 unsigned jwtsso_keyset_algs(const jwtsso_keyset_t *ks);
+/* Number of keys in the set. */
+size_t jwtsso_keyset_count(const jwtsso_keyset_t *ks);
+
+/* Why a key could not be added (start-up errors; the glue names the
+ * directive, file and fix). */
+typedef enum {
+    JWTSSO_KEY_OK = 0,
+    JWTSSO_KEY_NOT_PEM,        /* no PEM public key, certificate or key */
+    JWTSSO_KEY_UNSUPPORTED,    /* a key type we do not verify with (DSA, X25519, ...) */
+    JWTSSO_KEY_RSA_TOO_SMALL,  /* RSA modulus under 2048 bits */
+    JWTSSO_KEY_BAD_CURVE,      /* EC curve other than P-256/384/521, OKP other than Ed25519 */
+    JWTSSO_KEY_DUPLICATE_KID,  /* a key with this kid is already in the set */
+    JWTSSO_KEY_BAD_JWKS,       /* not a JWKS: no "keys" array, or a key misses a member */
+    JWTSSO_KEY_BAD_JWK,        /* a JWK member has the wrong type or value */
+    JWTSSO_KEY_ALG_MISMATCH,   /* a JWK's alg does not fit its kty/crv */
+    JWTSSO_KEY_INTERNAL,
+    JWTSSO_KEY__COUNT
+} jwtsso_keyerr_t;
+
+/* One sentence for an administrator. Never NULL. */
+const char *jwtsso_keyerr_text(jwtsso_keyerr_t e);
+
+/* Add a public key from PEM text: a SubjectPublicKeyInfo ("PUBLIC KEY"),
+ * a PKCS#1 "RSA PUBLIC KEY", an X.509 "CERTIFICATE" (its public key), or a
+ * private key, of which only the public half is kept and *was_private is
+ * set (the glue warns). RSA (>= 2048 bits; serves RS* and PS*), EC P-256
+ * (ES256), P-384 (ES384), P-521 (ES512), Ed25519 (EdDSA). kid may be NULL.
+ * The key is parsed once here into a ready EVP_PKEY; verification only
+ * reads it. */
+jwtsso_keyerr_t jwtsso_keyset_add_pem(jwtsso_keyset_t *ks, const char *kid,
+                                      const char *pem, size_t len,
+                                      int *was_private);
+
+/* Add every signing key of a JWKS document (RFC 7517 §5): kty RSA (n, e),
+ * EC (crv, x, y), OKP (crv Ed25519, x), oct (k: an HMAC secret, refused
+ * under 32 bytes unless allow_short). Keys with "use" other than "sig" are
+ * skipped; a key's "alg", when present, restricts it to that alg; private
+ * members (d, p, q, ...) are ignored, never used. On failure nothing is
+ * added, *bad_index names the offending key (0-based) and the set is as
+ * before. *added counts the keys added (may be NULL). */
+jwtsso_keyerr_t jwtsso_keyset_add_jwks(jwtsso_keyset_t *ks, const char *json,
+                                       size_t len, int allow_short,
+                                       size_t *added, size_t *bad_index);
 
 /* ---------------------------------------------------------------------
  * Token verification (RFC 7515 compact JWS + RFC 7519 claims).
