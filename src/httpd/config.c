@@ -55,7 +55,10 @@ void *jwtsso_cfg_merge_dir(apr_pool_t *p, void *basev, void *addv)
     jwtsso_dir_cfg *n = apr_pcalloc(p, sizeof(*n));
 
     MERGE(endpoint);
-    MERGE(secret);
+    MERGE(keys);
+    MERGE(algs);
+    MERGE(issuer);
+    MERGE(audience);
     MERGE(session_key);
     MERGE(allow_short);
     MERGE(max_age);
@@ -89,7 +92,7 @@ const jwtsso_mackey_t *jwtsso_cfg_record_key(const jwtsso_dir_cfg *cfg)
     if (cfg->session_key) {
         return cfg->session_key;
     }
-    return cfg->secret ? cfg->secret->record_key : NULL;
+    return cfg->keys ? cfg->keys->record_key : NULL;
 }
 
 static const char *where(cmd_parms *cmd)
@@ -283,6 +286,29 @@ static apr_status_t mackey_cleanup(void *data)
     return APR_SUCCESS;
 }
 
+/* The key set of this very section, made on its first key directive (a
+ * child's key directives never add to its parent's set). */
+static jwtsso_keys_t *section_keys(cmd_parms *cmd, jwtsso_dir_cfg *c)
+{
+    jwtsso_keys_t *k;
+
+    if (c->keys_set) {
+        return c->keys;
+    }
+    k = apr_pcalloc(cmd->pool, sizeof(*k));
+    k->keys = jwtsso_keyset_new();
+    k->where = where(cmd);
+    if (!k->keys) {
+        return NULL;
+    }
+    apr_pool_cleanup_register(cmd->pool, k, keys_cleanup,
+                              apr_pool_cleanup_null);
+    c->keys = k;
+    c->keys_set = 1;
+    note_where(cmd, c);
+    return k;
+}
+
 static const char *set_secret(cmd_parms *cmd, void *dv, const char *arg)
 {
     jwtsso_dir_cfg *c = dv;
@@ -290,6 +316,7 @@ static const char *set_secret(cmd_parms *cmd, void *dv, const char *arg)
     unsigned char *bytes = NULL;
     size_t len = 0;
     const char *err = secret_bytes(cmd, arg, &bytes, &len);
+    int rv;
 
     if (!err) {
         err = short_secret(cmd, c, len);
@@ -300,22 +327,170 @@ static const char *set_secret(cmd_parms *cmd, void *dv, const char *arg)
         }
         return err;
     }
-    k = apr_pcalloc(cmd->pool, sizeof(*k));
-    k->keys = jwtsso_keyset_new();
-    k->record_key = jwtsso_mackey_new(bytes, len);
-    k->where = where(cmd);
-    if (k->keys && jwtsso_keyset_add_hmac(k->keys, NULL, bytes, len) != 0) {
-        jwtsso_keyset_free(k->keys);
-        k->keys = NULL;
+    k = section_keys(cmd, c);
+    if (k && !k->record_key) {
+        /* the first secret of a section also keys its session records */
+        k->record_key = jwtsso_mackey_new(bytes, len);
     }
+    rv = k && k->record_key
+         ? jwtsso_keyset_add_hmac(k->keys, NULL, bytes, len) : -1;
     OPENSSL_cleanse(bytes, len);
-    apr_pool_cleanup_register(cmd->pool, k, keys_cleanup,
-                              apr_pool_cleanup_null);
-    if (!k->keys || !k->record_key) {
+    if (rv != 0) {
         return apr_psprintf(cmd->pool, "%s: out of memory", cmd->cmd->name);
     }
-    c->secret = k;
-    c->secret_set = 1;
+    return NULL;
+}
+
+/* A key file's text, read once at start-up into cmd->temp_pool. */
+static const char *read_key_file(cmd_parms *cmd, const char *arg,
+                                 char **text, apr_size_t *len)
+{
+    const char *path = ap_server_root_relative(cmd->temp_pool, arg);
+    apr_file_t *f;
+    apr_finfo_t fi;
+    apr_status_t rv;
+    char err[120];
+
+    if (!path) {
+        return apr_psprintf(cmd->pool, "%s: '%s' is not a valid path",
+                            cmd->cmd->name, arg);
+    }
+    rv = apr_file_open(&f, path, APR_FOPEN_READ, 0, cmd->temp_pool);
+    if (rv == APR_SUCCESS) {
+        rv = apr_file_info_get(&fi, APR_FINFO_SIZE, f);
+        if (rv == APR_SUCCESS && fi.size > 1024 * 1024) {
+            apr_file_close(f);
+            return apr_psprintf(cmd->pool, "%s: %s is larger than 1 MiB; "
+                                "point it at a PEM key or a JWKS file",
+                                cmd->cmd->name, path);
+        }
+        if (rv == APR_SUCCESS) {
+            *text = apr_palloc(cmd->temp_pool, (apr_size_t)fi.size + 1);
+            rv = apr_file_read_full(f, *text, (apr_size_t)fi.size, len);
+            if (rv == APR_EOF) {
+                rv = APR_SUCCESS;
+            }
+            (*text)[*len] = '\0';
+        }
+        apr_file_close(f);
+    }
+    if (rv != APR_SUCCESS) {
+        return apr_psprintf(cmd->pool, "%s: cannot read %s (%s); make the "
+                            "file exist and readable by the user that starts "
+                            "httpd", cmd->cmd->name, path,
+                            apr_strerror(rv, err, sizeof(err)));
+    }
+    return NULL;
+}
+
+static const char *set_verify_key(cmd_parms *cmd, void *dv, const char *a1,
+                                  const char *a2)
+{
+    jwtsso_dir_cfg *c = dv;
+    const char *kid = a2 ? a1 : NULL, *path = a2 ? a2 : a1, *err;
+    jwtsso_keys_t *k;
+    jwtsso_keyerr_t ke;
+    apr_size_t len = 0;
+    char *text = NULL;
+    int was_private = 0;
+
+    if ((err = read_key_file(cmd, path, &text, &len))) {
+        return err;
+    }
+    k = section_keys(cmd, c);
+    ke = k ? jwtsso_keyset_add_pem(k->keys, kid, text, len, &was_private)
+           : JWTSSO_KEY_INTERNAL;
+    OPENSSL_cleanse(text, len);
+    if (ke != JWTSSO_KEY_OK) {
+        return apr_psprintf(cmd->pool, "%s: %s%s%s: %s; give the IdP's "
+                            "public key or certificate in PEM (RSA of 2048 "
+                            "bits or more, EC P-256/384/521, or Ed25519), "
+                            "e.g. from 'openssl pkey -pubout'",
+                            cmd->cmd->name, kid ? kid : "", kid ? " " : "",
+                            path, jwtsso_keyerr_text(ke));
+    }
+    if (was_private) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING | APLOG_STARTUP, 0, NULL,
+                     JWTSSO_LOGNO(00104) "%s %s (%s) holds a PRIVATE key: "
+                     "only its public half is used; give the site the public "
+                     "key alone ('openssl pkey -in KEY -pubout') and keep "
+                     "the private key with the IdP", cmd->cmd->name, path,
+                     where(cmd));
+    }
+    return NULL;
+}
+
+static const char *set_verify_jwks(cmd_parms *cmd, void *dv, const char *arg)
+{
+    jwtsso_dir_cfg *c = dv;
+    jwtsso_keys_t *k;
+    jwtsso_keyerr_t ke;
+    apr_size_t len = 0;
+    size_t added = 0, bad = 0;
+    char *text = NULL;
+    const char *err;
+
+    if ((err = read_key_file(cmd, arg, &text, &len))) {
+        return err;
+    }
+    k = section_keys(cmd, c);
+    ke = k ? jwtsso_keyset_add_jwks(k->keys, text, len,
+                                    c->allow_short_set && c->allow_short,
+                                    &added, &bad)
+           : JWTSSO_KEY_INTERNAL;
+    OPENSSL_cleanse(text, len);
+    if (ke != JWTSSO_KEY_OK) {
+        return apr_psprintf(cmd->pool, "%s: %s, key #%lu (counting from 0): "
+                            "%s; fix the JWKS file (RFC 7517: {\"keys\": "
+                            "[...]}, public members only)", cmd->cmd->name,
+                            arg, (unsigned long)bad, jwtsso_keyerr_text(ke));
+    }
+    if (added == 0) {
+        return apr_psprintf(cmd->pool, "%s: %s holds no signing key (keys "
+                            "with \"use\" other than \"sig\" and unknown "
+                            "kty are skipped)", cmd->cmd->name, arg);
+    }
+    return NULL;
+}
+
+static const char *set_algorithms(cmd_parms *cmd, void *dv, const char *arg)
+{
+    jwtsso_dir_cfg *c = dv;
+    jwtsso_alg_t a = jwtsso_alg_from_name(arg, strlen(arg));
+
+    if (a == JWTSSO_ALG_UNKNOWN) {
+        return apr_psprintf(cmd->pool, "%s: '%s' is not an algorithm this "
+                            "module verifies%s; use HS256 HS384 HS512 RS256 "
+                            "RS384 RS512 PS256 PS384 PS512 ES256 ES384 ES512 "
+                            "EdDSA", cmd->cmd->name, arg,
+                            strcasecmp(arg, "none") ? ""
+                            : " (unsigned tokens are never accepted)");
+    }
+    if (!c->algs_set) {
+        c->algs = 0;    /* this section's list replaces the parent's */
+    }
+    c->algs |= JWTSSO_ALGBIT(a);
+    c->algs_set = 1;
+    note_where(cmd, c);
+    return NULL;
+}
+
+static const char *set_claim_value(cmd_parms *cmd, void *dv, const char *arg)
+{
+    jwtsso_dir_cfg *c = dv;
+
+    if (!*arg) {
+        return apr_psprintf(cmd->pool, "%s: the value is empty",
+                            cmd->cmd->name);
+    }
+    if (!strcasecmp(cmd->cmd->name, JWTSSO_D_ISSUER)) {
+        c->issuer = arg;
+        c->issuer_set = 1;
+    }
+    else {
+        c->audience = arg;
+        c->audience_set = 1;
+    }
     note_where(cmd, c);
     return NULL;
 }
@@ -564,6 +739,16 @@ const command_rec jwtsso_cfg_cmds[] = {
         "absolute login lifetime in seconds (default 28800)"),
     AP_INIT_TAKE1(JWTSSO_D_MAX_TOKEN_SIZE, set_number, NULL, DIRS,
         "largest token in bytes, checked before decoding (default 8192)"),
+    AP_INIT_TAKE12(JWTSSO_D_VERIFY_KEY, set_verify_key, NULL, KEYS,
+        "[KID] PATH: a PEM public key or certificate of the IdP; repeatable"),
+    AP_INIT_TAKE1(JWTSSO_D_VERIFY_JWKS, set_verify_jwks, NULL, KEYS,
+        "PATH: a local JWKS file (RFC 7517)"),
+    AP_INIT_ITERATE(JWTSSO_D_ALGORITHMS, set_algorithms, NULL, DIRS,
+        "the algorithms accepted (default: what the configured keys serve)"),
+    AP_INIT_TAKE1(JWTSSO_D_ISSUER, set_claim_value, NULL, DIRS,
+        "the iss a token must carry (default: not checked)"),
+    AP_INIT_TAKE1(JWTSSO_D_AUDIENCE, set_claim_value, NULL, DIRS,
+        "a value the token's aud must be or contain (default: not checked)"),
     { NULL }
 };
 
@@ -577,15 +762,44 @@ static int is_prefix(const char *pre, const char *s)
     return strncmp(pre, s, strlen(pre)) == 0;
 }
 
+static const char *alg_list(apr_pool_t *p, unsigned algs)
+{
+    const char *out = "";
+    int a;
+
+    for (a = JWTSSO_ALG_UNKNOWN + 1; a < JWTSSO_ALG__COUNT; a++) {
+        if (algs & JWTSSO_ALGBIT(a)) {
+            out = apr_pstrcat(p, out, *out ? " " : "",
+                              jwtsso_alg_name((jwtsso_alg_t)a), NULL);
+        }
+    }
+    return out;
+}
+
 static const char *section_problem(apr_pool_t *p, const jwtsso_dir_cfg *c)
 {
-    if (!c->secret && !c->session_key) {
-        return "has no " JWTSSO_D_SECRET "; add e.g. '" JWTSSO_D_SECRET
-               " file:/etc/apache2/jwtsso.secret' (a file holding the IdP's "
-               "shared secret)";
+    unsigned served;
+
+    if (!c->keys || jwtsso_keyset_count(c->keys->keys) == 0) {
+        return "has no key to verify tokens with; add e.g. '"
+               JWTSSO_D_SECRET " file:/etc/apache2/jwtsso.secret' (a file "
+               "holding the IdP's shared secret), or '" JWTSSO_D_VERIFY_KEY
+               " /etc/apache2/idp.pem' (its public key)";
     }
-    if (!c->secret) {
-        return "has no " JWTSSO_D_SECRET " to verify tokens with; add one";
+    if (!jwtsso_cfg_record_key(c)) {
+        return "has only public keys, so nothing to sign its session "
+               "records with; add '" JWTSSO_D_SESSION_KEY " file:/etc/"
+               "apache2/jwtsso-session.key' (32 random bytes or more, e.g. "
+               "from 'openssl rand -base64 48')";
+    }
+    served = jwtsso_keyset_algs(c->keys->keys);
+    if (c->algs & ~served) {
+        return apr_psprintf(p, "allows %s in " JWTSSO_D_ALGORITHMS ", which "
+                            "no configured key can verify (the keys serve: "
+                            "%s); remove them, or add a key of that kind",
+                            alg_list(p, c->algs & ~served),
+                            *alg_list(p, served) ? alg_list(p, served)
+                                                 : "nothing");
     }
     if (!c->endpoint && (c->unauth == JWTSSO_UNAUTH_AUTO
                          || c->unauth == JWTSSO_UNAUTH_REDIRECT)) {
@@ -593,7 +807,6 @@ static const char *section_problem(apr_pool_t *p, const jwtsso_dir_cfg *c)
                " https://idp.example.com/login', or set "
                JWTSSO_D_UNAUTH_ACTION " 401";
     }
-    (void)p;
     return NULL;
 }
 

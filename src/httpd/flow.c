@@ -224,8 +224,11 @@ static int consume(request_rec *r, const jwtsso_dir_cfg *cfg, req_t *st)
     pol.skew = cfg->skew;
     pol.user_claim = cfg->user_claim;
     pol.max_size = (size_t)cfg->max_token_size;
+    pol.algs = cfg->algs;
+    pol.issuer = cfg->issuer;
+    pol.audience = cfg->audience;
     memset(&res, 0, sizeof(res));
-    why = jwtsso_jws_verify(cfg->secret->keys, &pol, st->token,
+    why = jwtsso_jws_verify(cfg->keys->keys, &pol, st->token,
                             strlen(st->token), now, &res);
     if (why == JWTSSO_R_INTERNAL) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JWTSSO_LOGNO(00415)
@@ -438,12 +441,13 @@ static int session_ok(request_rec *r, const jwtsso_dir_cfg *cfg, req_t *st)
 
 static int configured(request_rec *r, const jwtsso_dir_cfg *cfg)
 {
-    if (cfg->secret) {
+    if (cfg->keys && jwtsso_cfg_record_key(cfg)) {
         return 1;
     }
     ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JWTSSO_LOGNO(00413)
                   "AuthType jwtsso for %s has no " JWTSSO_D_SECRET
-                  "; configure one", r->uri);
+                  " (or public key and " JWTSSO_D_SESSION_KEY "); "
+                  "configure them", r->uri);
     return 0;
 }
 
@@ -479,7 +483,7 @@ int jwtsso_flow_force_authn(request_rec *r)
         return DECLINED;
     }
     cfg = dir_cfg(r);
-    if (cfg->unauth != JWTSSO_UNAUTH_PASS || !cfg->secret) {
+    if (cfg->unauth != JWTSSO_UNAUTH_PASS || !cfg->keys) {
         return DECLINED;
     }
     st = req_state(r, cfg);

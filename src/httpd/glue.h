@@ -40,6 +40,11 @@ extern module AP_MODULE_DECLARE_DATA auth_jwtsso_module;
 #define JWTSSO_D_SESSION_KEY     "JWTSSOSessionKey"
 #define JWTSSO_D_SESSION_MAX_AGE "JWTSSOSessionMaxAge"
 #define JWTSSO_D_MAX_TOKEN_SIZE  "JWTSSOMaxTokenSize"
+#define JWTSSO_D_VERIFY_KEY      "JWTSSOVerifyKey"
+#define JWTSSO_D_VERIFY_JWKS     "JWTSSOVerifyJWKS"
+#define JWTSSO_D_ALGORITHMS      "JWTSSOAlgorithms"
+#define JWTSSO_D_ISSUER          "JWTSSOIssuer"
+#define JWTSSO_D_AUDIENCE        "JWTSSOAudience"
 
 #define JWTSSO_AUTH_TYPE     "jwtsso"
 #define JWTSSO_SESSION_KEY   "jwtsso"        /* mod_session entry name */
@@ -54,16 +59,21 @@ typedef enum {
     JWTSSO_UNAUTH_PASS
 } jwtsso_unauth_t;
 
-/* Key material made once by a setter, on the config pool. */
+/* The verification keys of one section, made once by the setters of
+ * JWTSSOSecret, JWTSSOVerifyKey and JWTSSOVerifyJWKS, on the config pool.
+ * A section that sets any of them replaces its parent's whole set. */
 typedef struct {
     jwtsso_keyset_t *keys;       /* token verification keys */
-    jwtsso_mackey_t *record_key; /* session record key derived from them */
-    const char *where;           /* "file:line" of the directive */
+    jwtsso_mackey_t *record_key; /* derived from the first JWTSSOSecret */
+    const char *where;           /* "file:line" of the first key directive */
 } jwtsso_keys_t;
 
 typedef struct {
     const char *endpoint;
-    jwtsso_keys_t *secret;          /* JWTSSOSecret */
+    jwtsso_keys_t *keys;            /* JWTSSOSecret, ...VerifyKey, ...JWKS */
+    unsigned algs;                  /* JWTSSOAlgorithms; 0 = from the keys */
+    const char *issuer;
+    const char *audience;
     jwtsso_mackey_t *session_key;   /* JWTSSOSessionKey */
     int allow_short;
     long long max_age;              /* < 0: off */
@@ -82,7 +92,10 @@ typedef struct {
     const char *where;              /* file:line of the first JWTSSO line */
 
     unsigned int endpoint_set:1;
-    unsigned int secret_set:1;
+    unsigned int keys_set:1;
+    unsigned int algs_set:1;
+    unsigned int issuer_set:1;
+    unsigned int audience_set:1;
     unsigned int session_key_set:1;
     unsigned int allow_short_set:1;
     unsigned int max_age_set:1;
