@@ -72,7 +72,7 @@ config_ok('good', location());
 # ------------------------------------------------------------------ sections that lack something
 
 config_bad('no JWTSSOSecret', location(secret => undef),
-           [ qr/JWTSSO00101: <Location \/app> .*uses AuthType jwtsso but has no JWTSSOSecret; add e\.g\. 'JWTSSOSecret file:/ ]);
+           [ qr/JWTSSO00101: <Location \/app> .*uses AuthType jwtsso but has no key to verify tokens with; add e\.g\. 'JWTSSOSecret file:.*or 'JWTSSOVerifyKey / ]);
 config_bad('no JWTSSOAuthEndpoint', location(endpoint => undef),
            [ qr/JWTSSO00101: <Location \/app> .*uses AuthType jwtsso but has no JWTSSOAuthEndpoint; add e\.g\. 'JWTSSOAuthEndpoint https:\/\/[^']+', or set JWTSSOUnauthAction 401/ ]);
 config_ok('no JWTSSOAuthEndpoint, JWTSSOUnauthAction 401',

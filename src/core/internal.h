@@ -19,13 +19,27 @@
 #define JWTSSO_HMAC_MAX 64
 
 /* ---------------------------------------------------------------------
- * Key families (key.c). A key only ever serves the algs of its family.
+ * Key families (key.c). A key only ever serves the algs of its family,
+ * and of those only the ones in its own alg mask (a JWK's "alg", an EC
+ * key's curve): RFC 8725 §3.1, bind the algorithm to the key.
  */
 typedef enum {
     JWTSSO_FAM_NONE = 0,
-    JWTSSO_FAM_HMAC
-    /* later: JWTSSO_FAM_RSA, JWTSSO_FAM_EC, JWTSSO_FAM_OKP */
+    JWTSSO_FAM_HMAC,        /* HS256/384/512 */
+    JWTSSO_FAM_RSA,         /* RS256/384/512, PS256/384/512 */
+    JWTSSO_FAM_EC,          /* ES256 (P-256), ES384 (P-384), ES512 (P-521) */
+    JWTSSO_FAM_OKP          /* EdDSA (Ed25519) */
 } jwtsso_family_t;
+
+#define JWTSSO_ALGS_RSA (JWTSSO_ALGBIT(JWTSSO_ALG_RS256) \
+                       | JWTSSO_ALGBIT(JWTSSO_ALG_RS384) \
+                       | JWTSSO_ALGBIT(JWTSSO_ALG_RS512) \
+                       | JWTSSO_ALGBIT(JWTSSO_ALG_PS256) \
+                       | JWTSSO_ALGBIT(JWTSSO_ALG_PS384) \
+                       | JWTSSO_ALGBIT(JWTSSO_ALG_PS512))
+
+/* The smallest RSA modulus we verify with (RFC 7518 §3.3, §3.5). */
+#define JWTSSO_RSA_MIN_BITS 2048
 
 typedef struct jwtsso_key jwtsso_key_t;
 
@@ -34,14 +48,49 @@ jwtsso_family_t jwtsso_alg_family(jwtsso_alg_t alg);
 /* Walk the keys of a set: returns key i, or NULL past the end. */
 const jwtsso_key_t *jwtsso_keyset_get(const jwtsso_keyset_t *ks, size_t i);
 jwtsso_family_t jwtsso_key_family(const jwtsso_key_t *k);
+/* The algs the key serves: a subset of its family's (a bitmask). */
+unsigned jwtsso_key_algs(const jwtsso_key_t *k);
 /* The key's kid and its length, or NULL if it was configured without. */
 const char *jwtsso_key_kid(const jwtsso_key_t *k, size_t *len);
 
-/* Check sig over in with key k and alg (of k's family). Returns 1 if it
- * verifies, 0 if not, -1 on an internal failure. */
+/* Check sig over in with key k and alg (of k's family and in its mask).
+ * Returns 1 if it verifies, 0 if not (any malformed signature included),
+ * -1 on an internal failure or an alg the key does not serve. Only reads
+ * k; leaves OpenSSL's error queue as it found it. */
 int jwtsso_key_verify(const jwtsso_key_t *k, jwtsso_alg_t alg,
                       const unsigned char *in, size_t inlen,
                       const unsigned char *sig, size_t siglen);
+
+/* Making keys (key.c), for pkey.c and jwks.c. A key is not in a set until
+ * jwtsso_keyset_take(); until then the caller frees it. */
+
+/* A key from a public EVP_PKEY (which the key references: the caller
+ * still frees its own). want = 0 takes every alg the key can serve, else
+ * only those of want (none of them: JWTSSO_KEY_ALG_MISMATCH). Refused:
+ * RSA under JWTSSO_RSA_MIN_BITS (RSA_TOO_SMALL) or with an even modulus,
+ * an even exponent or e = 1 (UNSUPPORTED); EC curves other than named
+ * P-256/384/521, explicit curve parameters, Ed448 (BAD_CURVE); an EC
+ * point failing EVP_PKEY_public_check (BAD_JWK); any other key type,
+ * RSA-PSS-only keys included (UNSUPPORTED). */
+jwtsso_keyerr_t jwtsso_key_from_pkey(EVP_PKEY *pkey, unsigned want,
+                                     jwtsso_key_t **out);
+/* An HMAC key (secret copied into the midstates only) serving the HS*
+ * algs of want (0 = all). Returns NULL on len == 0, allocation failure or
+ * a want without HS* algs. */
+jwtsso_key_t *jwtsso_key_new_hmac(const unsigned char *secret, size_t len,
+                                  unsigned want);
+/* Name k (kid of len bytes, copied). Returns 0 or -1 (allocation). */
+int jwtsso_key_set_kid(jwtsso_key_t *k, const char *kid, size_t len);
+void jwtsso_key_free(jwtsso_key_t *k);
+/* 1 if a key of ks has this kid (compared with its length), else 0. */
+int jwtsso_keyset_has_kid(const jwtsso_keyset_t *ks, const char *kid,
+                          size_t len);
+/* Append k to ks, which then owns it; -1 (allocation) leaves k to the
+ * caller. Does not check kids (the callers do, to name the error). */
+int jwtsso_keyset_take(jwtsso_keyset_t *ks, jwtsso_key_t *k);
+/* Move every key of from to the end of ks, all or none: 0, or -1
+ * (allocation) with both sets unchanged. from is left empty. */
+int jwtsso_keyset_move(jwtsso_keyset_t *ks, jwtsso_keyset_t *from);
 
 /* ---------------------------------------------------------------------
  * HMAC from precomputed midstates (hmac.c). A jwtsso_hmac_t holds a key

@@ -30,9 +30,20 @@ static int is_none(const char *s, size_t len)
     return 1;
 }
 
-/* Try the keys of alg's family: those whose kid is kid when one does,
+/* A key is used only with an alg of its family and in its own mask
+ * (RFC 8725 §3.1): an RSA key never checks an HS256 MAC, an ES256 key
+ * never an ES512 signature, a JWK with "alg":"RS256" never a PS256 one. */
+static int serves(const jwtsso_key_t *k, jwtsso_family_t fam,
+                  jwtsso_alg_t alg)
+{
+    return jwtsso_key_family(k) == fam
+           && (jwtsso_key_algs(k) & JWTSSO_ALGBIT(alg)) != 0;
+}
+
+/* Try the keys that serve alg: those whose kid is kid when one does,
  * else those configured without kid (RFC 7515 §4.1.4: kid is a hint).
- * Returns OK, BAD_SIGNATURE, UNKNOWN_KID, NO_KEY or INTERNAL. */
+ * Returns OK, BAD_SIGNATURE, UNKNOWN_KID, NO_KEY (no key serves alg at
+ * all, or none without kid when the token has none) or INTERNAL. */
 static jwtsso_reason_t check_sig(const jwtsso_keyset_t *ks,
                                  jwtsso_alg_t alg, const json_t *kid,
                                  const unsigned char *in, size_t inlen,
@@ -48,16 +59,22 @@ static jwtsso_reason_t check_sig(const jwtsso_keyset_t *ks,
         want = json_string_value(kid);
         wlen = json_string_length(kid);
     }
-    /* pass 0: keys named by kid; pass 1: keys without kid */
-    for (pass = want != NULL ? 0 : 1; pass < 2 && tried == 0; pass++) {
+    /* pass 0: the keys the token's kid names; pass 1: keys configured
+     * without kid; pass 2, for a token without kid only: keys with a kid
+     * (jsonwebtoken and PyJWT set no kid by default, and a JWKS gives
+     * every key one). Every pass keeps to keys of the alg's own kind. */
+    for (pass = want != NULL ? 0 : 1; pass < 3 && tried == 0; pass++) {
+        if (pass == 2 && want != NULL) {
+            break;
+        }
         for (i = 0; (k = jwtsso_keyset_get(ks, i)) != NULL; i++) {
-            if (jwtsso_key_family(k) != fam) {
+            if (!serves(k, fam, alg)) {
                 continue;
             }
             kkid = jwtsso_key_kid(k, &klen);
             if (pass == 0 ? kkid == NULL || klen != wlen
                             || memcmp(kkid, want, wlen) != 0
-                          : kkid != NULL) {
+                          : pass == 1 ? kkid != NULL : kkid == NULL) {
                 continue;
             }
             tried++;
@@ -69,7 +86,13 @@ static jwtsso_reason_t check_sig(const jwtsso_keyset_t *ks,
         }
     }
     if (tried == 0) {
-        return want != NULL ? JWTSSO_R_UNKNOWN_KID : JWTSSO_R_NO_KEY;
+        /* no key at all for this alg is the more useful thing to log */
+        for (i = 0; (k = jwtsso_keyset_get(ks, i)) != NULL; i++) {
+            if (serves(k, fam, alg)) {
+                return want != NULL ? JWTSSO_R_UNKNOWN_KID : JWTSSO_R_NO_KEY;
+            }
+        }
+        return JWTSSO_R_NO_KEY;
     }
     return failed ? JWTSSO_R_INTERNAL : JWTSSO_R_BAD_SIGNATURE;
 }

@@ -110,7 +110,8 @@ typedef struct jwtsso_keyset jwtsso_keyset_t;
 jwtsso_keyset_t *jwtsso_keyset_new(void);
 void jwtsso_keyset_free(jwtsso_keyset_t *ks);
 /* Add an HMAC secret (copied; the copy is cleansed on free). kid may be
- * NULL. Returns 0, or -1 on allocation failure or len == 0. */
+ * NULL. Returns 0, or -1 on allocation failure, len == 0, or a kid that
+ * a key of the set already has. */
 int jwtsso_keyset_add_hmac(jwtsso_keyset_t *ks, const char *kid,
                            const unsigned char *secret, size_t len);
 /* The algorithms the keys in the set can serve (a bitmask). */
@@ -152,9 +153,11 @@ jwtsso_keyerr_t jwtsso_keyset_add_pem(jwtsso_keyset_t *ks, const char *kid,
  * EC (crv, x, y), OKP (crv Ed25519, x), oct (k: an HMAC secret, refused
  * under 32 bytes unless allow_short). Keys with "use" other than "sig" are
  * skipped; a key's "alg", when present, restricts it to that alg; private
- * members (d, p, q, ...) are ignored, never used. On failure nothing is
- * added, *bad_index names the offending key (0-based) and the set is as
- * before. *added counts the keys added (may be NULL). */
+ * members (d, p, q, ...) are ignored, never used; keys of an unknown kty
+ * are skipped (RFC 7517 §5). On failure nothing is added and the set is
+ * as before; *bad_index names the offending key (0-based), or is
+ * (size_t)-1 when the document itself is wrong (not JSON, no "keys"
+ * array). *added counts the keys added. Both may be NULL. */
 jwtsso_keyerr_t jwtsso_keyset_add_jwks(jwtsso_keyset_t *ks, const char *json,
                                        size_t len, int allow_short,
                                        size_t *added, size_t *bad_index);

@@ -3,7 +3,9 @@
  *
  * The names are stable tokens for logs and tests; the texts are one
  * sentence for administrators. Neither ever holds data from a request:
- * the glue adds alg, kid, claim names and times itself.
+ * the glue adds alg, kid, claim names and times itself. Also the texts of
+ * the jwtsso_keyerr_t values (start-up errors; the glue adds directive,
+ * file and key index).
  */
 #include "jwtsso.h"
 
@@ -47,8 +49,8 @@ static const reason_info_t reasons[JWTSSO_R__COUNT] = {
         "no_key", "no configured key serves the token's alg" },
     [JWTSSO_R_UNKNOWN_KID] = {
         "unknown_kid",
-        "the token's kid names no configured key and no key without a kid "
-        "serves its alg" },
+        "the token's kid names no configured key of its alg's kind, and no "
+        "key of that kind was configured without a kid" },
     [JWTSSO_R_BAD_SIGNATURE] = {
         "bad_signature",
         "the token's signature does not verify with the configured keys" },
@@ -113,4 +115,44 @@ const char *jwtsso_reason_text(jwtsso_reason_t r)
         return "an unknown reason";
     }
     return reasons[r].text;
+}
+
+static const char *const keyerrs[JWTSSO_KEY__COUNT] = {
+    [JWTSSO_KEY_OK] = "the key is usable",
+    [JWTSSO_KEY_NOT_PEM] =
+        "no PEM public key, certificate or private key could be read "
+        "(expected -----BEGIN PUBLIC KEY----- or similar)",
+    [JWTSSO_KEY_UNSUPPORTED] =
+        "the key is of a type not used to verify tokens here (only RSA, EC "
+        "P-256/P-384/P-521 and Ed25519; not DSA, DH, X25519, RSA-PSS "
+        "restricted keys, RSA keys with an even or tiny exponent, or "
+        "encrypted private keys)",
+    [JWTSSO_KEY_RSA_TOO_SMALL] =
+        "the RSA key is shorter than 2048 bits",
+    [JWTSSO_KEY_BAD_CURVE] =
+        "the curve is not supported (EC keys must be on P-256, P-384 or "
+        "P-521, OKP keys Ed25519)",
+    [JWTSSO_KEY_DUPLICATE_KID] =
+        "a key with this kid is already configured (kids must be unique)",
+    [JWTSSO_KEY_BAD_JWKS] =
+        "the JWK Set is not a JSON object with a \"keys\" array of objects "
+        "(or a key lacks a required member such as kty, n, e, crv, x, y "
+        "or k)",
+    [JWTSSO_KEY_BAD_JWK] =
+        "a JWK member has the wrong type or value (not a string, not "
+        "strict base64url, a wrong length, an EC point not on its curve, "
+        "or an oct key under 32 bytes)",
+    [JWTSSO_KEY_ALG_MISMATCH] =
+        "the JWK's alg does not fit its key type and curve, or is not an "
+        "alg this module verifies",
+    [JWTSSO_KEY_INTERNAL] =
+        "an internal error (out of memory or a crypto library failure)",
+};
+
+const char *jwtsso_keyerr_text(jwtsso_keyerr_t e)
+{
+    if ((unsigned)e >= JWTSSO_KEY__COUNT || keyerrs[e] == NULL) {
+        return "an unknown key error";
+    }
+    return keyerrs[e];
 }

@@ -401,11 +401,15 @@ static const char *set_verify_key(cmd_parms *cmd, void *dv, const char *a1,
     ke = k ? jwtsso_keyset_add_pem(k->keys, kid, text, len, &was_private)
            : JWTSSO_KEY_INTERNAL;
     OPENSSL_cleanse(text, len);
+    if (ke == JWTSSO_KEY_DUPLICATE_KID) {
+        return apr_psprintf(cmd->pool, "%s: %s %s: this section already has "
+                            "a key with kid '%s'; give each key its own kid",
+                            cmd->cmd->name, kid, path, kid);
+    }
     if (ke != JWTSSO_KEY_OK) {
-        return apr_psprintf(cmd->pool, "%s: %s%s%s: %s; give the IdP's "
-                            "public key or certificate in PEM (RSA of 2048 "
-                            "bits or more, EC P-256/384/521, or Ed25519), "
-                            "e.g. from 'openssl pkey -pubout'",
+        return apr_psprintf(cmd->pool, "%s: %s%s%s: %s. Give the IdP's "
+                            "public key or certificate in PEM, e.g. from "
+                            "'openssl pkey -in KEY -pubout'",
                             cmd->cmd->name, kid ? kid : "", kid ? " " : "",
                             path, jwtsso_keyerr_text(ke));
     }
@@ -439,11 +443,23 @@ static const char *set_verify_jwks(cmd_parms *cmd, void *dv, const char *arg)
                                     &added, &bad)
            : JWTSSO_KEY_INTERNAL;
     OPENSSL_cleanse(text, len);
-    if (ke != JWTSSO_KEY_OK) {
+    if (ke == JWTSSO_KEY_DUPLICATE_KID) {
         return apr_psprintf(cmd->pool, "%s: %s, key #%lu (counting from 0): "
-                            "%s; fix the JWKS file (RFC 7517: {\"keys\": "
-                            "[...]}, public members only)", cmd->cmd->name,
-                            arg, (unsigned long)bad, jwtsso_keyerr_text(ke));
+                            "its kid is already used by another key of this "
+                            "section (in this file or a " JWTSSO_D_VERIFY_KEY
+                            " line); give each key its own kid",
+                            cmd->cmd->name, arg, (unsigned long)bad);
+    }
+    if (ke != JWTSSO_KEY_OK) {
+        return apr_psprintf(cmd->pool, "%s: %s%s: %s; fix the JWKS file "
+                            "(RFC 7517: {\"keys\": [...]}, public members "
+                            "only)%s", cmd->cmd->name, arg,
+                            bad == (size_t)-1 ? "" : apr_psprintf(cmd->pool,
+                            ", key #%lu (counting from 0)",
+                            (unsigned long)bad), jwtsso_keyerr_text(ke),
+                            ke == JWTSSO_KEY_BAD_JWK ? "; for an oct key "
+                            "under 32 bytes put '" JWTSSO_D_ALLOW_SHORT " On' "
+                            "before this line" : "");
     }
     if (added == 0) {
         return apr_psprintf(cmd->pool, "%s: %s holds no signing key (keys "
@@ -462,8 +478,8 @@ static const char *set_algorithms(cmd_parms *cmd, void *dv, const char *arg)
         return apr_psprintf(cmd->pool, "%s: '%s' is not an algorithm this "
                             "module verifies%s; use HS256 HS384 HS512 RS256 "
                             "RS384 RS512 PS256 PS384 PS512 ES256 ES384 ES512 "
-                            "EdDSA", cmd->cmd->name, arg,
-                            strcasecmp(arg, "none") ? ""
+                            "EdDSA (names are case-sensitive)", cmd->cmd->name,
+                            arg, strcasecmp(arg, "none") ? ""
                             : " (unsigned tokens are never accepted)");
     }
     if (!c->algs_set) {
@@ -787,8 +803,8 @@ static const char *section_problem(apr_pool_t *p, const jwtsso_dir_cfg *c)
                " /etc/apache2/idp.pem' (its public key)";
     }
     if (!jwtsso_cfg_record_key(c)) {
-        return "has only public keys, so nothing to sign its session "
-               "records with; add '" JWTSSO_D_SESSION_KEY " file:/etc/"
+        return "has no secret of its own to sign its session records "
+               "with (only public keys, or keys from a JWKS); add '" JWTSSO_D_SESSION_KEY " file:/etc/"
                "apache2/jwtsso-session.key' (32 random bytes or more, e.g. "
                "from 'openssl rand -base64 48')";
     }
@@ -796,7 +812,8 @@ static const char *section_problem(apr_pool_t *p, const jwtsso_dir_cfg *c)
     if (c->algs & ~served) {
         return apr_psprintf(p, "allows %s in " JWTSSO_D_ALGORITHMS ", which "
                             "no configured key can verify (the keys serve: "
-                            "%s); remove them, or add a key of that kind",
+                            "%s); take it off the list, or add a key of "
+                            "that kind",
                             alg_list(p, c->algs & ~served),
                             *alg_list(p, served) ? alg_list(p, served)
                                                  : "nothing");

@@ -379,4 +379,165 @@ EOC
 
 require POSIX;
 
+# ---------------------------------------------------------------- public keys, token batches
+#
+# Keys (made by t/TEST.PL in t/keys/, @JWTSSO_KEYS@ in the conf)
+#   keys_dir()               the directory
+#   key_file($name)          NAME.pem, the private key (PKCS#8 PEM): rsa-a rsa-b
+#                            rsa-c ec256 ec384 ec521 ed25519
+#   pub_key_file($name)      NAME.pub.pem; also rsa-a.crt.pem, jwks.json in keys_dir()
+#   slurp($path)             a file's bytes
+# Token batches: one process per library signs every job
+#   batch_tokens($lib, \@jobs) -> list, per job the token or {error => MESSAGE}
+#   sign_tokens($lib, @jobs)   -> the tokens; dies on any error
+#       $lib: jsonwebtoken (t/bin/mktokens-jwt.js), jose (t/bin/mktoken-jose.mjs),
+#             pyjwt (t/bin/mktokens.py, /usr/bin/python3)
+#       job: {alg, key => SECRET | "file:PATH", payload => {...}, header => {...}
+#             (e.g. kid), iat => 0 (none), exp => 0 (none)}; every library adds
+#             iat = now and exp = now + 1 h unless told otherwise
+#   flip_bit($token, $part, $byte, $bit) -> the token with one bit of the decoded
+#       part (0 header, 1 payload, 2 signature) flipped, re-encoded (still strict
+#       base64url); $byte defaults to the middle one, $bit to 0
+# Presenting tokens (Test::More assertions; return true when all passed)
+#   reason_tag($reason)       '00213' for bad_signature (200 + jwtsso_reason_t)
+#   present_token($path, $token [, $ua]) -> ($response, $ua): GET $path?jwt=TOKEN
+#   token_refused($label, $path, $token, $reason [, claim => NAME])  401, no
+#       jwtsso_session cookie, the log line JWTSSO<tag>: token refused: <reason>
+#       ($reason undef: any token-refused line; claim: the line names it), the
+#       token in neither the body nor the error_log
+#   token_accepted($label, $path, $token, $user [, alg => ALG]) -> app vars or undef:
+#       302 to $path without the token, a jwtsso_session cookie, the login line,
+#       then 200 with REMOTE_USER $user through the session
+
+push @EXPORT, qw(keys_dir key_file pub_key_file slurp batch_tokens sign_tokens flip_bit
+                 reason_tag present_token token_refused token_accepted);
+@EXPORT_OK = @EXPORT;
+
+sub keys_dir { _var('jwtsso_keys') || File::Spec->catdir(top_dir(), 't', 'keys') }
+sub key_file { File::Spec->catfile(keys_dir(), "$_[0].pem") }
+sub pub_key_file { File::Spec->catfile(keys_dir(), "$_[0].pub.pem") }
+
+sub slurp {
+    my $f = shift;
+    open my $fh, '<', $f or die "$f: $!";
+    binmode $fh;
+    local $/;
+    return scalar <$fh>;
+}
+
+my %BATCH = (
+    jsonwebtoken => ['node', 't/bin/mktokens-jwt.js'],
+    jose         => ['node', 't/bin/mktoken-jose.mjs'],
+    pyjwt        => ['/usr/bin/python3', 't/bin/mktokens.py'],
+);
+
+sub batch_tokens {
+    my ($lib, $jobs) = @_;
+    my $how = $BATCH{$lib} or die "batch_tokens: unknown library '$lib'\n";
+    my $tmp = File::Temp->new(SUFFIX => '.json', TMPDIR => 1);
+    print $tmp JSON::PP->new->canonical->encode($jobs);
+    close $tmp;
+    local $ENV{NODE_PATH} = $ENV{NODE_PATH} || File::Spec->catdir(top_dir(), 'node', 'node_modules');
+    my ($rc, $out) = _run_capture($how->[0], File::Spec->catfile(top_dir(), $how->[1]), "$tmp");
+    die "$how->[1] failed (exit $rc): $out" if $rc;
+    # the JSON array is the last line (stderr, e.g. a runtime warning, comes first)
+    my ($json) = $out =~ /^(\[.*\])\s*\z/m;
+    my $list = eval { JSON::PP->new->decode($json // '') };
+    die "$how->[1] printed no JSON array: $out" unless ref $list eq 'ARRAY' && @$list == @$jobs;
+    return @$list;
+}
+
+sub sign_tokens {
+    my ($lib, @jobs) = @_;
+    my @t = batch_tokens($lib, \@jobs);
+    for (@t) {
+        die "sign_tokens($lib): $_->{error}\n" if ref;
+    }
+    return @t;
+}
+
+sub flip_bit {
+    my ($token, $part, $byte, $bit) = @_;
+    my @p = split /\./, $token, -1;
+    my $raw = b64url_decode($p[$part]);
+    $byte //= int(length($raw) / 2);
+    substr($raw, $byte, 1) = chr(ord(substr($raw, $byte, 1)) ^ (1 << ($bit // 0)));
+    $p[$part] = b64url($raw);
+    return join '.', @p;
+}
+
+my @REASONS = qw(ok too_large malformed bad_base64 bad_header bad_payload
+    duplicate_member alg_none alg_unknown alg_not_allowed crit no_key unknown_kid
+    bad_signature claim_type expired not_yet_valid iat_future too_old no_lifetime
+    no_iat no_user bad_user bad_issuer bad_audience);
+
+sub reason_tag {
+    my $reason = shift;
+    for my $i (1 .. $#REASONS) {
+        return sprintf '%05d', 200 + $i if $REASONS[$i] eq $reason;
+    }
+    die "reason_tag: unknown reason '$reason'\n";
+}
+
+sub _session_cookies {
+    my $res = shift;
+    return grep { /^jwtsso_session=/ } $res->header('Set-Cookie');
+}
+
+sub present_token {
+    my ($path, $token, $ua) = @_;
+    require URI::Escape;
+    $ua ||= ua();
+    return ($ua->get(url("$path?jwt=" . URI::Escape::uri_escape($token))), $ua);
+}
+
+my $LOGGED = qr/JWTSSO\d{5}: (?:token refused|login)/;
+
+sub token_refused {
+    my ($label, $path, $token, $reason, %o) = @_;
+    require Test::More;
+    my $tag = defined $reason ? reason_tag($reason) : undef;
+    my $mark = error_log_mark();
+    my ($res) = present_token($path, $token);
+    my $ok = 1;
+    $ok &= Test::More::is($res->code, 401, "$label: 401 at $path")
+        || Test::More::diag($res->as_string);
+    $ok &= Test::More::is(scalar(_session_cookies($res)), 0, "$label: no jwtsso_session cookie");
+    my $log = error_log_since($mark, $LOGGED);
+    my $re = defined $reason ? qr/JWTSSO$tag: token refused: \Q$reason\E: /
+                             : qr/JWTSSO002\d\d: token refused: /;
+    $ok &= Test::More::like($log, $re, "$label: log says " . ($reason ? "JWTSSO$tag $reason" : 'token refused'))
+        || Test::More::diag("log since mark:\n$log");
+    if ($o{claim}) {
+        $ok &= Test::More::like($log, qr/JWTSSO$tag: [^\n]*, claim \Q$o{claim}\E,/,
+                                "$label: log names claim $o{claim}");
+    }
+    $ok &= Test::More::ok(index($res->content, $token) < 0 && index($log, $token) < 0,
+                          "$label: the token is in neither the 401 body nor the error_log");
+    return $ok;
+}
+
+sub token_accepted {
+    my ($label, $path, $token, $user, %o) = @_;
+    require Test::More;
+    my $mark = error_log_mark();
+    my ($res, $ua) = present_token($path, $token);
+    my $ok = 1;
+    $ok &= Test::More::is($res->code, 302, "$label: 302 at $path") || Test::More::diag($res->as_string);
+    my $loc = $res->header('Location') // '';
+    $ok &= Test::More::like($loc, qr{^http://[^/?]+\Q$path\E$}, "$label: redirect to $path without the token");
+    $ok &= Test::More::is(scalar(_session_cookies($res)), 1, "$label: jwtsso_session cookie set");
+    my $log = error_log_since($mark, $LOGGED);
+    my $alg = $o{alg} // '[A-Za-z0-9]+';
+    $ok &= Test::More::like($log, qr/JWTSSO00408: login: user '\Q$user\E' \(alg $alg, token [0-9a-f]{8}\)/,
+                            "$label: login logged" . ($o{alg} ? " (alg $o{alg})" : ''))
+        || Test::More::diag("log since mark:\n$log");
+    my $next = $ua->get($loc || url($path));
+    $ok &= Test::More::is($next->code, 200, "$label: 200 with the session") || Test::More::diag($next->as_string);
+    my $v = app_vars($next);
+    $ok &= Test::More::is($v->{REMOTE_USER}, $user, "$label: REMOTE_USER $user");
+    return $ok ? $v : undef;
+}
+
+
 1;

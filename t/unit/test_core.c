@@ -562,9 +562,14 @@ static void test_signature(void)
                   sign_with(JWTSSO_ALG_HS256, SECRET,
                             "{\"alg\":\"HS256\",\"kid\":\"k\"}", p),
                   NOW, JWTSSO_R_UNKNOWN_KID);
-        expect_ks("no_kid_no_kidless_key", ks, &pol,
-                  sign_with(JWTSSO_ALG_HS256, SECRET, H256, p),
-                  NOW, JWTSSO_R_NO_KEY);
+        /* a token without kid tries the keys that have one */
+        expect_ks("no_kid_tries_keys_with_kid", ks, &pol,
+                  sign_with(JWTSSO_ALG_HS256, OTHER_SECRET, H256, p),
+                  NOW, JWTSSO_OK);
+        expect_ks("no_kid_no_key_matches", ks, &pol,
+                  sign_with(JWTSSO_ALG_HS256, "neither-key-0123456789abcdefghij",
+                            H256, p),
+                  NOW, JWTSSO_R_BAD_SIGNATURE);
         /* add a kid-less default key: unknown kids fall back to it */
         jwtsso_keyset_add_hmac(ks, NULL, (const unsigned char *)"default!",
                                8);

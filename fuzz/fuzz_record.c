@@ -1,0 +1,327 @@
+/*
+ * fuzz_record.c - session records, jwtsso_record_check and
+ * jwtsso_record_make (src/core/record.c).
+ *
+ * Fixed record key (from FUZZ_RECORD_MATERIAL), realm and origin; clock
+ * FUZZ_NOW. Each input is used three ways:
+ *  1. as a record text, checked as it is (scratch of exactly
+ *     jwtsso_record_scratch_len() bytes, and once one byte short, which
+ *     must fail without touching more);
+ *  2. as a record body, MAC'd here (HMAC-SHA256 over the context and the
+ *     body, as record.c documents it, computed with OpenSSL directly) so
+ *     the fuzzer reaches the body parser: such a record never fails on
+ *     the MAC, and one that passes is canonical: escaping its fields again
+ *     gives back the body byte for byte;
+ *  3. as "user NUL claims-JSON" (or just a user): jwtsso_record_make with
+ *     those must give a record that checks OK with the same user, times,
+ *     sid and kept claims (in payload order, with their flat values), the
+ *     user claim kept, the dropped claims named, and that fails under
+ *     another realm or origin or once expired. make may refuse only an
+ *     empty user, or a user or claim name far beyond any real token.
+ * Any record that checks OK has all its strings inside the scratch.
+ */
+#include <limits.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include "fuzz.h"
+#include "internal.h"
+
+#define SID "fuzzSID_0123456789-abc"
+
+static jwtsso_mackey_t *mackey;
+static unsigned char reckey[32];
+
+static void init(void)
+{
+    unsigned int n = 0;
+
+    if (mackey != NULL) {
+        return;
+    }
+    mackey = jwtsso_mackey_new((const unsigned char *)FUZZ_RECORD_MATERIAL,
+                               strlen(FUZZ_RECORD_MATERIAL));
+    FUZZ_NEED(mackey);
+    /* the record key: HMAC-SHA256(material, "jwtsso session record v1") */
+    FUZZ_NEED(HMAC(EVP_sha256(), FUZZ_RECORD_MATERIAL,
+                   (int)strlen(FUZZ_RECORD_MATERIAL),
+                   (const unsigned char *)"jwtsso session record v1", 24,
+                   reckey, &n));
+    FUZZ_ASSERT(n == sizeof(reckey));
+}
+
+static int inside(const void *p, const void *scratch, size_t len)
+{
+    const char *c = p, *s = scratch;
+
+    return c >= s && c < s + len;
+}
+
+static int str_inside(const char *p, const void *scratch, size_t len)
+{
+    return p != NULL && inside(p, scratch, len)
+           && memchr(p, '\0', len - (size_t)(p - (const char *)scratch))
+              != NULL;
+}
+
+/* Check text; on OK also the shape of rec. Returns the reason and leaves
+ * rec (and the scratch *sp, to be freed by the caller) for a closer look. */
+static jwtsso_reason_t check(const char *realm, const char *origin,
+                             const char *text, size_t len, long long now,
+                             jwtsso_record_t *rec, void **sp)
+{
+    size_t slen = jwtsso_record_scratch_len(len), i;
+    jwtsso_reason_t rv;
+    void *scratch;
+
+    /* one byte short: never OK (and ASan watches the writes) */
+    scratch = malloc(slen > 1 ? slen - 1 : 1);
+    FUZZ_NEED(scratch);
+    FUZZ_ASSERT(jwtsso_record_check(mackey, realm, origin, text, len, now,
+                                    rec, scratch, slen - 1) != JWTSSO_OK);
+    free(scratch);
+
+    scratch = malloc(slen);
+    FUZZ_NEED(scratch);
+    rv = jwtsso_record_check(mackey, realm, origin, text, len, now, rec,
+                             scratch, slen);
+    FUZZ_ASSERT((unsigned)rv < JWTSSO_R__COUNT);
+    if (rv == JWTSSO_OK) {
+        FUZZ_ASSERT(len <= JWTSSO_RECORD_MAX);
+        FUZZ_ASSERT(rec->end > now);
+        FUZZ_ASSERT(str_inside(rec->user, scratch, slen));
+        FUZZ_ASSERT(rec->user[0] != '\0');
+        FUZZ_ASSERT(str_inside(rec->sid, scratch, slen));
+        FUZZ_ASSERT(str_inside(rec->claims_json, scratch, slen));
+        FUZZ_ASSERT(rec->claims_json[0] == '{');
+        FUZZ_ASSERT(rec->nclaims == 0
+                    || (inside(rec->claims, scratch, slen)
+                        && inside((const char *)(rec->claims + rec->nclaims)
+                                  - 1, scratch, slen)));
+        for (i = 0; i < rec->nclaims; i++) {
+            FUZZ_ASSERT(str_inside(rec->claims[i].name, scratch, slen));
+            FUZZ_ASSERT(str_inside(rec->claims[i].value, scratch, slen));
+        }
+    }
+    else {
+        FUZZ_ASSERT(rec->user == NULL && rec->nclaims == 0);
+    }
+    *sp = scratch;
+    return rv;
+}
+
+/* "j1." b64url(body) "." b64url(mac), MAC'd here (malloc'ed). */
+static char *seal(const uint8_t *body, size_t blen, size_t *len)
+{
+    static const char ctx[] = "jwtsso-record-v1\0" FUZZ_REALM "\0"
+                              FUZZ_ORIGIN;
+    unsigned char mac[EVP_MAX_MD_SIZE], *in;
+    unsigned int mlen = 0;
+    char *rec;
+    size_t n;
+
+    in = malloc(sizeof(ctx) + blen);
+    FUZZ_NEED(in);
+    memcpy(in, ctx, sizeof(ctx));           /* with the last NUL */
+    memcpy(in + sizeof(ctx), body, blen);
+    FUZZ_NEED(HMAC(EVP_sha256(), reckey, sizeof(reckey), in,
+                   sizeof(ctx) + blen, mac, &mlen));
+    free(in);
+    rec = malloc(3 + jwtsso_b64url_encoded_len(blen) + 1 + 43 + 1);
+    FUZZ_NEED(rec);
+    memcpy(rec, "j1.", 3);
+    n = 3 + jwtsso_b64url_encode(body, blen, rec + 3);
+    rec[n++] = '.';
+    n += jwtsso_b64url_encode(mac, mlen, rec + n);
+    *len = n;
+    return rec;
+}
+
+static int must_escape(unsigned char c)
+{
+    return c < 0x20 || c == 0x7f || c == '%' || c == '=';
+}
+
+/* Append s escaped as record.c documents it. */
+static char *esc(char *d, const char *s)
+{
+    for (; *s; s++) {
+        if (must_escape((unsigned char)*s)) {
+            d += sprintf(d, "%%%02X", (unsigned char)*s);
+        }
+        else {
+            *d++ = *s;
+        }
+    }
+    return d;
+}
+
+/* 2: the input as a body */
+static void body_mode(const uint8_t *data, size_t size)
+{
+    jwtsso_record_t rec;
+    jwtsso_reason_t rv;
+    void *scratch;
+    size_t len, i;
+    char *text, *again, *p;
+
+    text = seal(data, size, &len);
+    rv = check(FUZZ_REALM, FUZZ_ORIGIN, text, len, FUZZ_NOW, &rec, &scratch);
+    if (len <= JWTSSO_RECORD_MAX) {
+        FUZZ_ASSERT(rv != JWTSSO_R_RECORD_BAD_MAC && rv != JWTSSO_R_INTERNAL);
+    }
+    else {
+        FUZZ_ASSERT(rv == JWTSSO_R_RECORD_MALFORMED);
+    }
+    if (rv == JWTSSO_OK) {
+        /* each byte of the body escapes to at most 3 */
+        again = malloc(3 * size + 64);
+        FUZZ_NEED(again);
+        p = esc(again, rec.user);
+        p += sprintf(p, "\n%lld\n%lld\n", rec.auth_time, rec.end);
+        p = esc(p, rec.sid);
+        *p++ = '\n';
+        p = esc(p, rec.claims_json);
+        for (i = 0; i < rec.nclaims; i++) {
+            *p++ = '\n';
+            p = esc(p, rec.claims[i].name);
+            *p++ = '=';
+            p = esc(p, rec.claims[i].value);
+        }
+        FUZZ_ASSERT((size_t)(p - again) == size);
+        FUZZ_ASSERT(memcmp(again, data, size) == 0);
+        free(again);
+    }
+    free(scratch);
+    free(text);
+}
+
+/* 3: make a record from the input, then check it */
+static void make_mode(const uint8_t *data, size_t size)
+{
+    const uint8_t *nul = memchr(data, '\0', size);
+    json_t *claims = NULL, *kept, *v;
+    jwtsso_record_t rec;
+    const char *name, *first_user = NULL;
+    char *user, *r, *flat, dropped[8192];
+    long long at, end;
+    size_t ulen, len, i, droplen = 0;
+    int short_names = 1;
+    void *scratch;
+
+    ulen = nul != NULL ? (size_t)(nul - data) : size;
+    user = malloc(ulen + 1);
+    FUZZ_NEED(user);
+    memcpy(user, data, ulen);
+    user[ulen] = '\0';
+    if (nul != NULL) {
+        claims = json_loadb((const char *)nul + 1, size - ulen - 1,
+                            JSON_REJECT_DUPLICATES, NULL);
+        if (!json_is_object(claims)) {
+            json_decref(claims);
+            claims = NULL;
+        }
+    }
+    if (size % 2 == 0) {
+        at = FUZZ_NOW - 100;
+        end = FUZZ_NOW + 3600;
+    }
+    else {
+        at = LLONG_MIN;
+        end = LLONG_MAX;
+    }
+    json_object_foreach(claims, name, v) {
+        if (strlen(name) > 64) {
+            short_names = 0;
+        }
+        if (first_user == NULL && json_is_string(v)
+            && strcmp(json_string_value(v), user) == 0) {
+            first_user = name;
+        }
+    }
+
+    r = jwtsso_record_make(mackey, FUZZ_REALM, FUZZ_ORIGIN, user, at, end,
+                           SID, claims, dropped, sizeof(dropped));
+    if (ulen == 0) {
+        FUZZ_ASSERT(r == NULL);
+    }
+    else if (ulen <= 64 && short_names) {
+        FUZZ_ASSERT(r != NULL);
+    }
+    if (r == NULL) {
+        goto done;
+    }
+    len = strlen(r);
+    FUZZ_ASSERT(len <= JWTSSO_RECORD_MAX);
+
+    FUZZ_ASSERT(check(FUZZ_REALM, FUZZ_ORIGIN, r, len, FUZZ_NOW, &rec,
+                      &scratch) == JWTSSO_OK);
+    FUZZ_ASSERT(strcmp(rec.user, user) == 0);
+    FUZZ_ASSERT(rec.auth_time == at && rec.end == end);
+    FUZZ_ASSERT(strcmp(rec.sid, SID) == 0);
+    kept = json_loads(rec.claims_json, JSON_REJECT_DUPLICATES, NULL);
+    FUZZ_ASSERT(json_is_object(kept));
+    FUZZ_ASSERT(json_object_size(kept) == rec.nclaims);
+    i = 0;
+    json_object_foreach(kept, name, v) {
+        FUZZ_ASSERT(json_equal(v, json_object_get(claims, name)));
+        FUZZ_ASSERT(strcmp(rec.claims[i].name, name) == 0);
+        flat = jwtsso_json_flat(v);
+        FUZZ_NEED(flat);
+        FUZZ_ASSERT(strcmp(rec.claims[i].value, flat) == 0);
+        free(flat);
+        i++;
+    }
+    FUZZ_ASSERT(first_user == NULL
+                || json_object_get(kept, first_user) != NULL);
+    json_object_foreach(claims, name, v) {
+        if (json_object_get(kept, name) == NULL) {
+            droplen += strlen(name) + 1;
+            FUZZ_ASSERT(droplen > sizeof(dropped)
+                        || strstr(dropped, name) != NULL);
+        }
+    }
+    json_decref(kept);
+    free(scratch);
+
+    /* bound to realm and origin, and to its end */
+    FUZZ_ASSERT(check("other", FUZZ_ORIGIN, r, len, FUZZ_NOW, &rec,
+                      &scratch) == JWTSSO_R_RECORD_BAD_MAC);
+    free(scratch);
+    FUZZ_ASSERT(check(FUZZ_REALM, "https://other.example.com", r, len,
+                      FUZZ_NOW, &rec, &scratch) == JWTSSO_R_RECORD_BAD_MAC);
+    free(scratch);
+    FUZZ_ASSERT(check(FUZZ_REALM, FUZZ_ORIGIN, r, len, end, &rec, &scratch)
+                == JWTSSO_R_RECORD_EXPIRED);
+    free(scratch);
+    free(r);
+
+done:
+    json_decref(claims);
+    free(user);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    jwtsso_record_t rec;
+    jwtsso_reason_t rv;
+    void *scratch;
+
+    init();
+    /* 1: as a record */
+    rv = check(FUZZ_REALM, FUZZ_ORIGIN, (const char *)data, size, FUZZ_NOW,
+               &rec, &scratch);
+    free(scratch);
+    if (rv == JWTSSO_OK || rv == JWTSSO_R_RECORD_EXPIRED) {
+        FUZZ_ASSERT(check("other", FUZZ_ORIGIN, (const char *)data, size,
+                          FUZZ_NOW, &rec, &scratch)
+                    == JWTSSO_R_RECORD_BAD_MAC);
+        free(scratch);
+    }
+    body_mode(data, size);
+    make_mode(data, size);
+    return 0;
+}

@@ -1,0 +1,438 @@
+/*
+ * jwks.c - keys from a JWK Set (RFC 7517 §5; jwtsso_keyset_add_jwks).
+ *
+ * The document is parsed once, refusing duplicate member names. Per key:
+ * "use" other than "sig" and an unknown "kty" make us skip the key (RFC
+ * 7517 §4.2, §5); otherwise every member we read must be right, or the
+ * whole set is refused and nothing is added (the keys are built into a
+ * set of their own first). Binary members are strict base64url (b64url.c).
+ *
+ *   RSA  n, e          RFC 7518 §6.3.1  -> EVP_PKEY_fromdata
+ *   EC   crv, x, y     RFC 7518 §6.2.1  -> EVP_PKEY_fromdata, point checked
+ *   OKP  crv, x        RFC 8037 §2      -> Ed25519 only
+ *   oct  k             RFC 7518 §6.4.1  -> an HMAC secret
+ *
+ * "alg", when present, must be an alg we implement that fits the key, and
+ * restricts the key to it; without it a key serves its family's algs and
+ * no other (an RSA key never becomes an HMAC secret: libjwt
+ * CVE-2026-44699). "kid" is optional and unique within the key set.
+ * Private members (d, p, q, dp, dq, qi) are never read; key_ops, x5c,
+ * x5t, x5u are ignored (keys come from this document only). An oct key's
+ * text stays in Jansson's freed memory uncleansed: prefer files only root
+ * can read for secrets.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/param_build.h>
+
+#include "internal.h"
+
+/* Our HMAC secrets from JWKs are at least this long unless allow_short
+ * (RFC 7518 §3.2 asks for a key as long as the hash output). */
+#define OCT_MIN 32
+
+/* The longest EC coordinate (P-521). */
+#define EC_MAX 66
+
+/* 1 if the JSON string v is exactly s. */
+static int str_is(const json_t *v, const char *s)
+{
+    size_t n = strlen(s);
+
+    return json_string_length(v) == n
+           && memcmp(json_string_value(v), s, n) == 0;
+}
+
+/* Decode the base64url member name of jwk into a malloc'ed buffer.
+ * Returns OK, BAD_JWKS (missing), BAD_JWK (not a string, not strict
+ * base64url) or INTERNAL. */
+static jwtsso_keyerr_t member(const json_t *jwk, const char *name,
+                              unsigned char **out, size_t *len)
+{
+    const json_t *v = json_object_get(jwk, name);
+    size_t n;
+
+    *out = NULL;
+    *len = 0;
+    if (v == NULL) {
+        return JWTSSO_KEY_BAD_JWKS;
+    }
+    if (!json_is_string(v)) {
+        return JWTSSO_KEY_BAD_JWK;
+    }
+    n = json_string_length(v);
+    *out = malloc(jwtsso_b64url_decoded_max(n) + 1);
+    if (*out == NULL) {
+        return JWTSSO_KEY_INTERNAL;
+    }
+    if (jwtsso_b64url_decode(json_string_value(v), n, *out, len) != 0) {
+        free(*out);
+        *out = NULL;
+        return JWTSSO_KEY_BAD_JWK;
+    }
+    return JWTSSO_KEY_OK;
+}
+
+/* EVP_PKEY_fromdata for a public key of type with the built params.
+ * Returns the key, or NULL when OpenSSL refuses the values. */
+static EVP_PKEY *fromdata(const char *type, OSSL_PARAM_BLD *bld)
+{
+    OSSL_PARAM *params = OSSL_PARAM_BLD_to_param(bld);
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, type, NULL);
+    EVP_PKEY *pkey = NULL;
+
+    if (params == NULL || ctx == NULL || EVP_PKEY_fromdata_init(ctx) != 1
+        || EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params)
+           != 1) {
+        EVP_PKEY_free(pkey);
+        pkey = NULL;
+    }
+    EVP_PKEY_CTX_free(ctx);
+    OSSL_PARAM_free(params);
+    return pkey;
+}
+
+/* RFC 7518 §6.3.1: n and e, unsigned big-endian. A leading zero octet
+ * in n, which some libraries emit, is tolerated. e must be odd and > 1. */
+static jwtsso_keyerr_t rsa_key(const json_t *jwk, EVP_PKEY **out)
+{
+    unsigned char *n = NULL, *e = NULL;
+    size_t nlen, elen;
+    BIGNUM *bn_n = NULL, *bn_e = NULL;
+    OSSL_PARAM_BLD *bld = NULL;
+    jwtsso_keyerr_t rv;
+
+    rv = member(jwk, "n", &n, &nlen);
+    if (rv == JWTSSO_KEY_OK) {
+        rv = member(jwk, "e", &e, &elen);
+    }
+    if (rv != JWTSSO_KEY_OK) {
+        goto done;
+    }
+    if (nlen == 0 || elen == 0 || elen > 8 || (e[elen - 1] & 1) == 0) {
+        rv = JWTSSO_KEY_BAD_JWK;
+        goto done;
+    }
+    bn_n = BN_bin2bn(n, (int)nlen, NULL);
+    bn_e = BN_bin2bn(e, (int)elen, NULL);
+    bld = OSSL_PARAM_BLD_new();
+    if (bn_n == NULL || bn_e == NULL || bld == NULL
+        || OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, bn_n) != 1
+        || OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, bn_e) != 1) {
+        rv = JWTSSO_KEY_INTERNAL;
+        goto done;
+    }
+    if (BN_is_one(bn_e)) {
+        rv = JWTSSO_KEY_BAD_JWK;
+        goto done;
+    }
+    *out = fromdata("RSA", bld);
+    rv = *out != NULL ? JWTSSO_KEY_OK : JWTSSO_KEY_BAD_JWK;
+
+done:
+    OSSL_PARAM_BLD_free(bld);
+    BN_free(bn_n);
+    BN_free(bn_e);
+    free(n);
+    free(e);
+    return rv;
+}
+
+/* RFC 7518 §6.2.1: crv, and x and y of exactly the curve's size. The
+ * point must lie on the curve (fromdata, then key.c's public check). */
+static jwtsso_keyerr_t ec_key(const json_t *jwk, EVP_PKEY **out)
+{
+    static const struct {
+        const char *crv, *group;
+        size_t size;
+    } curves[] = {
+        { "P-256", "prime256v1", 32 },
+        { "P-384", "secp384r1", 48 },
+        { "P-521", "secp521r1", 66 },
+    };
+    const json_t *crv = json_object_get(jwk, "crv");
+    unsigned char *x = NULL, *y = NULL, pub[1 + 2 * EC_MAX];
+    size_t i, xlen, ylen, size;
+    OSSL_PARAM_BLD *bld = NULL;
+    jwtsso_keyerr_t rv;
+
+    if (crv == NULL) {
+        return JWTSSO_KEY_BAD_JWKS;
+    }
+    if (!json_is_string(crv)) {
+        return JWTSSO_KEY_BAD_JWK;
+    }
+    for (i = 0; i < sizeof(curves) / sizeof(curves[0]); i++) {
+        if (str_is(crv, curves[i].crv)) {
+            break;
+        }
+    }
+    if (i == sizeof(curves) / sizeof(curves[0])) {
+        return JWTSSO_KEY_BAD_CURVE;
+    }
+    size = curves[i].size;
+    rv = member(jwk, "x", &x, &xlen);
+    if (rv == JWTSSO_KEY_OK) {
+        rv = member(jwk, "y", &y, &ylen);
+    }
+    if (rv != JWTSSO_KEY_OK) {
+        goto done;
+    }
+    if (xlen != size || ylen != size) {
+        rv = JWTSSO_KEY_BAD_JWK;
+        goto done;
+    }
+    /* SEC 1 §2.3.3 uncompressed point: 0x04 || x || y */
+    pub[0] = 0x04;
+    memcpy(pub + 1, x, size);
+    memcpy(pub + 1 + size, y, size);
+    bld = OSSL_PARAM_BLD_new();
+    if (bld == NULL
+        || OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME,
+                                           curves[i].group, 0) != 1
+        || OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY,
+                                            pub, 1 + 2 * size) != 1) {
+        rv = JWTSSO_KEY_INTERNAL;
+        goto done;
+    }
+    *out = fromdata("EC", bld);
+    rv = *out != NULL ? JWTSSO_KEY_OK : JWTSSO_KEY_BAD_JWK;
+
+done:
+    OSSL_PARAM_BLD_free(bld);
+    free(x);
+    free(y);
+    return rv;
+}
+
+/* RFC 8037 §2: crv and x; of the OKP curves only Ed25519 signs JWS we
+ * verify (Ed448: BAD_CURVE; X25519 and X448 are ECDH curves: BAD_CURVE
+ * too, as a JWK names them by crv). */
+static jwtsso_keyerr_t okp_key(const json_t *jwk, EVP_PKEY **out)
+{
+    const json_t *crv = json_object_get(jwk, "crv");
+    unsigned char *x = NULL;
+    size_t xlen;
+    jwtsso_keyerr_t rv;
+
+    if (crv == NULL) {
+        return JWTSSO_KEY_BAD_JWKS;
+    }
+    if (!json_is_string(crv)) {
+        return JWTSSO_KEY_BAD_JWK;
+    }
+    if (!str_is(crv, "Ed25519")) {
+        return JWTSSO_KEY_BAD_CURVE;
+    }
+    rv = member(jwk, "x", &x, &xlen);
+    if (rv != JWTSSO_KEY_OK) {
+        goto done;
+    }
+    if (xlen != 32) {
+        rv = JWTSSO_KEY_BAD_JWK;
+        goto done;
+    }
+    *out = EVP_PKEY_new_raw_public_key_ex(NULL, "ED25519", NULL, x, xlen);
+    rv = *out != NULL ? JWTSSO_KEY_OK : JWTSSO_KEY_BAD_JWK;
+
+done:
+    free(x);
+    return rv;
+}
+
+/* RFC 7518 §6.4.1: k, the secret. */
+static jwtsso_keyerr_t oct_key(const json_t *jwk, unsigned want,
+                               int allow_short, jwtsso_key_t **out)
+{
+    unsigned char *k = NULL;
+    size_t klen = 0;
+    jwtsso_keyerr_t rv;
+
+    if (want != 0 && (want & JWTSSO_ALGS_HMAC) == 0) {
+        return JWTSSO_KEY_ALG_MISMATCH;
+    }
+    rv = member(jwk, "k", &k, &klen);
+    if (rv != JWTSSO_KEY_OK) {
+        goto done;
+    }
+    if (klen == 0 || (klen < OCT_MIN && !allow_short)) {
+        rv = JWTSSO_KEY_BAD_JWK;
+        goto done;
+    }
+    *out = jwtsso_key_new_hmac(k, klen, want);
+    rv = *out != NULL ? JWTSSO_KEY_OK : JWTSSO_KEY_INTERNAL;
+
+done:
+    if (k != NULL) {
+        OPENSSL_cleanse(k, klen);
+        free(k);
+    }
+    return rv;
+}
+
+/* One JWK: sets *out to a new key, or leaves it NULL to skip the JWK.
+ * kids must be new to both ks and kept. */
+static jwtsso_keyerr_t one(const json_t *jwk, int allow_short,
+                           const jwtsso_keyset_t *ks,
+                           const jwtsso_keyset_t *kept, jwtsso_key_t **out)
+{
+    const json_t *kty, *use, *alg, *kid;
+    EVP_PKEY *pkey = NULL;
+    jwtsso_key_t *k = NULL;
+    jwtsso_alg_t a;
+    unsigned want = 0;
+    jwtsso_keyerr_t rv;
+
+    *out = NULL;
+    if (!json_is_object(jwk)) {
+        return JWTSSO_KEY_BAD_JWKS;
+    }
+    kty = json_object_get(jwk, "kty");
+    use = json_object_get(jwk, "use");
+    alg = json_object_get(jwk, "alg");
+    kid = json_object_get(jwk, "kid");
+    if (kty == NULL) {
+        return JWTSSO_KEY_BAD_JWKS;
+    }
+    if (!json_is_string(kty) || (use != NULL && !json_is_string(use))) {
+        return JWTSSO_KEY_BAD_JWK;
+    }
+    /* RFC 7517 §4.2: an encryption key is none of ours; §5: ignore
+     * key types we do not understand. */
+    if ((use != NULL && !str_is(use, "sig"))
+        || !(str_is(kty, "RSA") || str_is(kty, "EC") || str_is(kty, "OKP")
+             || str_is(kty, "oct"))) {
+        return JWTSSO_KEY_OK;
+    }
+    if ((alg != NULL && !json_is_string(alg))
+        || (kid != NULL && !json_is_string(kid))) {
+        return JWTSSO_KEY_BAD_JWK;
+    }
+    if (alg != NULL) {
+        /* "none", and algs we do not implement, fit no key of ours */
+        a = jwtsso_alg_from_name(json_string_value(alg),
+                                 json_string_length(alg));
+        if (a == JWTSSO_ALG_UNKNOWN) {
+            return JWTSSO_KEY_ALG_MISMATCH;
+        }
+        want = JWTSSO_ALGBIT(a);
+    }
+    if (kid != NULL
+        && (jwtsso_keyset_has_kid(ks, json_string_value(kid),
+                                  json_string_length(kid))
+            || jwtsso_keyset_has_kid(kept, json_string_value(kid),
+                                     json_string_length(kid)))) {
+        return JWTSSO_KEY_DUPLICATE_KID;
+    }
+
+    if (str_is(kty, "oct")) {
+        rv = oct_key(jwk, want, allow_short, &k);
+    }
+    else {
+        if (str_is(kty, "RSA")) {
+            rv = rsa_key(jwk, &pkey);
+        }
+        else if (str_is(kty, "EC")) {
+            rv = ec_key(jwk, &pkey);
+        }
+        else {
+            rv = okp_key(jwk, &pkey);
+        }
+        if (rv == JWTSSO_KEY_OK) {
+            rv = jwtsso_key_from_pkey(pkey, want, &k);
+        }
+        /* a key we built from a JWK that key.c finds odd (an even
+         * modulus, a point failing the check) is a bad JWK */
+        if (rv == JWTSSO_KEY_UNSUPPORTED) {
+            rv = JWTSSO_KEY_BAD_JWK;
+        }
+    }
+    if (rv != JWTSSO_KEY_OK) {
+        goto done;
+    }
+    if (kid != NULL && jwtsso_key_set_kid(k, json_string_value(kid),
+                                          json_string_length(kid)) != 0) {
+        rv = JWTSSO_KEY_INTERNAL;
+        goto done;
+    }
+    *out = k;
+    k = NULL;
+
+done:
+    jwtsso_key_free(k);
+    EVP_PKEY_free(pkey);
+    return rv;
+}
+
+jwtsso_keyerr_t jwtsso_keyset_add_jwks(jwtsso_keyset_t *ks, const char *json,
+                                       size_t len, int allow_short,
+                                       size_t *added, size_t *bad_index)
+{
+    json_error_t err;
+    json_t *doc = NULL, *keys, *jwk;
+    jwtsso_keyset_t *kept = NULL;
+    jwtsso_key_t *k = NULL;
+    jwtsso_keyerr_t rv;
+    size_t i, n;
+
+    if (added != NULL) {
+        *added = 0;
+    }
+    if (bad_index != NULL) {
+        *bad_index = SIZE_MAX;
+    }
+    if (ks == NULL) {
+        return JWTSSO_KEY_INTERNAL;
+    }
+    if (json == NULL) {
+        return JWTSSO_KEY_BAD_JWKS;
+    }
+    ERR_set_mark();
+    doc = json_loadb(json, len, JSON_REJECT_DUPLICATES, &err);
+    keys = json_object_get(doc, "keys");
+    if (!json_is_object(doc) || !json_is_array(keys)) {
+        rv = JWTSSO_KEY_BAD_JWKS;
+        goto done;
+    }
+    kept = jwtsso_keyset_new();
+    if (kept == NULL) {
+        rv = JWTSSO_KEY_INTERNAL;
+        goto done;
+    }
+    json_array_foreach(keys, i, jwk) {
+        rv = one(jwk, allow_short, ks, kept, &k);
+        if (rv == JWTSSO_KEY_OK && k != NULL
+            && jwtsso_keyset_take(kept, k) != 0) {
+            rv = JWTSSO_KEY_INTERNAL;
+        }
+        if (rv != JWTSSO_KEY_OK) {
+            if (bad_index != NULL) {
+                *bad_index = i;
+            }
+            goto done;
+        }
+        k = NULL;
+    }
+    n = jwtsso_keyset_count(kept);
+    if (jwtsso_keyset_move(ks, kept) != 0) {
+        rv = JWTSSO_KEY_INTERNAL;
+        goto done;
+    }
+    if (added != NULL) {
+        *added = n;
+    }
+    rv = JWTSSO_KEY_OK;
+
+done:
+    jwtsso_key_free(k);
+    jwtsso_keyset_free(kept);
+    json_decref(doc);
+    ERR_pop_to_mark();
+    return rv;
+}
