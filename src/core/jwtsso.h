@@ -243,7 +243,9 @@ typedef struct {
  * JWTSSO_RECORD_CLAIMS_MAX; the names of the dropped ones are written,
  * comma-separated, into dropped (dropped_len bytes, truncated, may be
  * NULL). sid is a caller-made random string ([A-Za-z0-9_-] only).
- * Returns a malloc'ed NUL-terminated record, or NULL (allocation). */
+ * Returns a malloc'ed NUL-terminated record, or NULL (allocation, an
+ * empty user, or a user and sid too long for JWTSSO_RECORD_MAX: users are
+ * at most 255 bytes, so this does not happen for verified tokens). */
 char *jwtsso_record_make(const jwtsso_mackey_t *k,
                          const char *realm, const char *origin,
                          const char *user, long long auth_time,
