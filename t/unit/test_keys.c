@@ -414,11 +414,17 @@ static char *sign_hs256(const void *key, size_t klen, const char *header,
     char *in, *s, *out;
 
     in = malloc(strlen(h) + strlen(p) + 2);
+    if (in == NULL) {
+        abort();
+    }
     sprintf(in, "%s.%s", h, p);
     HMAC(EVP_sha256(), klen > 0 ? key : "", (int)klen,
          (const unsigned char *)in, strlen(in), mac, &maclen);
     s = b64(mac, maclen);
     out = malloc(strlen(in) + strlen(s) + 2);
+    if (out == NULL) {
+        abort();
+    }
     sprintf(out, "%s.%s", in, s);
     free(h);
     free(p);
