@@ -21,7 +21,11 @@ static void jwtsso_optional_fns(void)
 static void register_hooks(apr_pool_t *p)
 {
     (void)p;
+    ap_hook_pre_config(jwtsso_replay_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_config(jwtsso_cfg_check, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(jwtsso_replay_post_config, NULL, NULL,
+                        APR_HOOK_MIDDLE);
+    ap_hook_child_init(jwtsso_replay_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_optional_fn_retrieve(jwtsso_optional_fns, NULL, NULL,
                                  APR_HOOK_MIDDLE);
     ap_hook_post_perdir_config(jwtsso_flow_post_perdir, NULL, NULL,
@@ -29,14 +33,15 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_check_authn(jwtsso_flow_check_authn, NULL, NULL, APR_HOOK_MIDDLE,
                         AP_AUTH_INTERNAL_PER_CONF);
     ap_hook_force_authn(jwtsso_flow_force_authn, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_handler(jwtsso_handlers_handler, NULL, NULL, APR_HOOK_MIDDLE);
 }
 
 AP_DECLARE_MODULE(auth_jwtsso) = {
     STANDARD20_MODULE_STUFF,
     jwtsso_cfg_create_dir,      /* per-directory config */
     jwtsso_cfg_merge_dir,       /* merge per-directory */
-    NULL,                       /* per-server config */
-    NULL,                       /* merge per-server */
+    jwtsso_replay_create_srv,   /* per-server config: the replay cache */
+    jwtsso_replay_merge_srv,    /* merge per-server */
     jwtsso_cfg_cmds,            /* directives */
     register_hooks,
     AP_MODULE_FLAG_NONE

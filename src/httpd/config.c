@@ -41,6 +41,7 @@ void *jwtsso_cfg_create_dir(apr_pool_t *p, char *dir)
     c->unauth = JWTSSO_UNAUTH_AUTO;
     c->session_max_age = 28800;
     c->max_token_size = 8192;
+    c->pass_claims = JWTSSO_PASS_ENV;
     return c;
 }
 
@@ -71,6 +72,9 @@ void *jwtsso_cfg_merge_dir(apr_pool_t *p, void *basev, void *addv)
     MERGE(unauth);
     MERGE(session_max_age);
     MERGE(max_token_size);
+    MERGE(accept_bearer);
+    MERGE(pass_claims);
+    MERGE(logout_redirect);
     /* JWTSSOPublicURL sets three fields together */
     if (a->public_url_set) {
         n->public_origin = a->public_origin;
@@ -610,6 +614,10 @@ static const char *set_flag(cmd_parms *cmd, void *dv, int on)
         c->state = on;
         c->state_set = 1;
     }
+    else if (!strcasecmp(n, JWTSSO_D_ACCEPT_BEARER)) {
+        c->accept_bearer = on;
+        c->accept_bearer_set = 1;
+    }
     note_where(cmd, c);
     return NULL;
 }
@@ -720,6 +728,55 @@ static const char *set_unauth(cmd_parms *cmd, void *dv, const char *arg)
                         "401, pass", cmd->cmd->name, arg);
 }
 
+static const struct {
+    int value;
+    const char *word;
+} pass_words[] = {
+    { JWTSSO_PASS_ENV, "env" },
+    { JWTSSO_PASS_HEADERS, "headers" },
+    { JWTSSO_PASS_ENV | JWTSSO_PASS_HEADERS, "both" },
+    { 0, "none" },
+};
+
+static const char *set_pass_claims(cmd_parms *cmd, void *dv, const char *arg)
+{
+    jwtsso_dir_cfg *c = dv;
+    size_t i;
+
+    for (i = 0; i < sizeof(pass_words) / sizeof(pass_words[0]); i++) {
+        if (!strcasecmp(arg, pass_words[i].word)) {
+            c->pass_claims = pass_words[i].value;
+            c->pass_claims_set = 1;
+            note_where(cmd, c);
+            return NULL;
+        }
+    }
+    return apr_psprintf(cmd->pool, "%s: '%s' is not one of env, headers, "
+                        "both, none", cmd->cmd->name, arg);
+}
+
+static const char *set_logout_redirect(cmd_parms *cmd, void *dv,
+                                       const char *arg)
+{
+    jwtsso_dir_cfg *c = dv;
+    apr_uri_t u;
+
+    if (arg[0] != '/' || arg[1] == '/' || arg[1] == '\\') {
+        if (apr_uri_parse(cmd->pool, arg, &u) != APR_SUCCESS || !u.scheme
+            || (strcasecmp(u.scheme, "http") && strcasecmp(u.scheme, "https"))
+            || !u.hostname || !*u.hostname || u.user) {
+            return apr_psprintf(cmd->pool, "%s: '%s' is not an absolute "
+                                "http(s) URL or a path starting with '/'; "
+                                "write e.g. https://idp.example.com/logout",
+                                cmd->cmd->name, arg);
+        }
+    }
+    c->logout_redirect = arg;
+    c->logout_redirect_set = 1;
+    note_where(cmd, c);
+    return NULL;
+}
+
 #define KEYS (RSRC_CONF | ACCESS_CONF)
 #define DIRS (RSRC_CONF | OR_AUTHCFG)
 
@@ -765,6 +822,15 @@ const command_rec jwtsso_cfg_cmds[] = {
         "the iss a token must carry (default: not checked)"),
     AP_INIT_TAKE1(JWTSSO_D_AUDIENCE, set_claim_value, NULL, DIRS,
         "a value the token's aud must be or contain (default: not checked)"),
+    AP_INIT_FLAG(JWTSSO_D_ACCEPT_BEARER, set_flag, NULL, DIRS,
+        "also accept Authorization: Bearer JWT per request (default Off)"),
+    AP_INIT_TAKE1(JWTSSO_D_PASS_CLAIMS, set_pass_claims, NULL, DIRS,
+        "pass claims as env, headers, both or none (default env)"),
+    AP_INIT_TAKE1(JWTSSO_D_LOGOUT_REDIRECT, set_logout_redirect, NULL, DIRS,
+        "where jwtsso-logout sends the browser (default: a page)"),
+    AP_INIT_TAKE1(JWTSSO_D_REPLAY_CACHE, jwtsso_replay_set, NULL, RSRC_CONF,
+        "socache store of consumed tokens: PROVIDER[:ARGS] or none "
+        "(default shmcb)"),
     { NULL }
 };
 
@@ -883,6 +949,7 @@ int jwtsso_cfg_check(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                      server_rec *s)
 {
     int bad = 0, used = 0;
+    server_rec *s0 = s;
 
     (void)pconf;
     (void)plog;
@@ -891,6 +958,9 @@ int jwtsso_cfg_check(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
         core_server_config *sc = ap_get_core_module_config(s->module_config);
         bad |= check_sections(ptemp, s, sc->sec_url, "Location", &used);
         bad |= check_sections(ptemp, s, sc->sec_dir, "Directory", &used);
+    }
+    if (used && jwtsso_replay_check(s0, ptemp) != OK) {
+        bad = 1;
     }
     if (used && !jwtsso_session_init()) {
         ap_log_error(APLOG_MARK, APLOG_CRIT | APLOG_STARTUP, 0, NULL,

@@ -23,6 +23,7 @@
 #include "apr_strings.h"
 #include "apr_lib.h"
 
+#include <jansson.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
@@ -195,6 +196,127 @@ static int refuse(request_rec *r)
     return HTTP_UNAUTHORIZED;
 }
 
+/* Verify a token with cfg's keys and policy; on failure, one INFO line
+ * with the reason's own tag (JWTSSO002nn), or ERR for an internal fault.
+ * what: "token" or "bearer token". */
+static jwtsso_reason_t verify(request_rec *r, const jwtsso_dir_cfg *cfg,
+                              const char *token, long long max_age,
+                              const char *what, const char *fp,
+                              jwtsso_result_t *res)
+{
+    jwtsso_policy_t pol;
+    jwtsso_reason_t why;
+
+    memset(&pol, 0, sizeof(pol));
+    pol.max_age = max_age;
+    pol.skew = cfg->skew;
+    pol.user_claim = cfg->user_claim;
+    pol.max_size = (size_t)cfg->max_token_size;
+    pol.algs = cfg->algs;
+    pol.issuer = cfg->issuer;
+    pol.audience = cfg->audience;
+    memset(res, 0, sizeof(*res));
+    why = jwtsso_jws_verify(cfg->keys->keys, &pol, token, strlen(token),
+                            (long long)apr_time_sec(r->request_time), res);
+    if (why == JWTSSO_R_INTERNAL) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JWTSSO_LOGNO(00415)
+                      "cannot verify a %s: %s", what,
+                      jwtsso_reason_text(why));
+    }
+    else if (why != JWTSSO_OK) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "JWTSSO%05d: %s "
+                      "refused: %s: %s (alg %s, kid '%s'%s%s, token %s)",
+                      200 + (int)why, what, jwtsso_reason_name(why),
+                      jwtsso_reason_text(why), jwtsso_alg_name(res->alg),
+                      ap_escape_logitem(r->pool, res->kid),
+                      res->claim ? ", claim " : "",
+                      res->claim ? ap_escape_logitem(r->pool, res->claim)
+                                 : "", fp);
+    }
+    if (why != JWTSSO_OK) {
+        jwtsso_result_clear(res);
+    }
+    return why;
+}
+
+/* A record for a verified token, checked into rec (strings in r->pool).
+ * sid NULL: a fresh random one. Returns the record text or NULL (logged). */
+static const char *make_record(request_rec *r, const jwtsso_dir_cfg *cfg,
+                               const jwtsso_result_t *res,
+                               jwtsso_record_t *rec)
+{
+    const char *realm = ap_auth_name(r), *origin, *sid = random_id(r), *text;
+    long long now = (long long)apr_time_sec(r->request_time);
+    char dropped[256] = "";
+    jwtsso_reason_t why;
+    char *record;
+    int https;
+
+    origin = apr_pstrcat(r->pool, jwtsso_url_origin(r, cfg, &https),
+                         cfg->public_mount, NULL);
+    record = sid ? jwtsso_record_make(jwtsso_cfg_record_key(cfg),
+                                      realm ? realm : "", origin, res->user,
+                                      now, now + cfg->session_max_age, sid,
+                                      res->claims, dropped, sizeof(dropped))
+                 : NULL;
+    if (!record) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JWTSSO_LOGNO(00405)
+                      "cannot make a session record (out of memory or no "
+                      "randomness)");
+        return NULL;
+    }
+    text = apr_pstrdup(r->pool, record);
+    free(record);
+    if (*dropped) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, JWTSSO_LOGNO(00406)
+                      "claims not kept in the session (over %d bytes): %s",
+                      JWTSSO_RECORD_CLAIMS_MAX,
+                      ap_escape_logitem(r->pool, dropped));
+    }
+    why = jwtsso_session_check(r, cfg, text, rec);
+    if (why != JWTSSO_OK) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JWTSSO_LOGNO(00407)
+                      "the session record just made does not check: %s",
+                      jwtsso_reason_name(why));
+        return NULL;
+    }
+    return text;
+}
+
+/* The replay cache key of a token: its jti (with iss) if it has one, else
+ * its signing input "header.payload" — never the signature, which ECDSA
+ * lets anyone re-form (r, n-s) without the key. SHA-256, 32 bytes. */
+static void replay_key(const jwtsso_result_t *res, const char *token,
+                       unsigned char *key)
+{
+    const json_t *jti = json_object_get(res->claims, "jti");
+    const json_t *iss = json_object_get(res->claims, "iss");
+    unsigned int n = 0;
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+
+    if (md && EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
+        if (json_is_string(jti)) {
+            EVP_DigestUpdate(md, "jti\0", 4);
+            if (json_is_string(iss)) {
+                EVP_DigestUpdate(md, json_string_value(iss),
+                                 json_string_length(iss));
+            }
+            EVP_DigestUpdate(md, "\0", 1);
+            EVP_DigestUpdate(md, json_string_value(jti),
+                             json_string_length(jti));
+        }
+        else {
+            EVP_DigestUpdate(md, "jws\0", 4);
+            EVP_DigestUpdate(md, token, strrchr(token, '.') - token);
+        }
+        EVP_DigestFinal_ex(md, key, &n);
+    }
+    if (n != 32) {
+        memset(key, 0, 32);
+    }
+    EVP_MD_CTX_free(md);
+}
+
 /* A request that carries a token: verify it, check the state, keep the
  * login in a fresh session record, and redirect to the same URL without
  * the token. */
@@ -203,15 +325,13 @@ static int consume(request_rec *r, const jwtsso_dir_cfg *cfg, req_t *st)
     static const char *const drop_names[3] = { NULL, JWTSSO_STATE_PARAM,
                                                NULL };
     const char *drop[3];
-    jwtsso_policy_t pol;
     jwtsso_result_t res;
     jwtsso_reason_t why;
-    const char *fp = fingerprint(r, st->token), *cookie = NULL, *sid, *rtext;
-    const char *realm = ap_auth_name(r), *origin, *query;
-    long long now = (long long)apr_time_sec(r->request_time);
-    char dropped[256] = "";
-    char *record;
-    int https, rv;
+    const char *fp = fingerprint(r, st->token), *cookie = NULL, *rtext;
+    const char *query;
+    unsigned char rkey[32];
+    apr_time_t until;
+    int rv;
 
     if (st->ntokens > 1) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, JWTSSO_LOGNO(00401)
@@ -219,33 +339,11 @@ static int consume(request_rec *r, const jwtsso_dir_cfg *cfg, req_t *st)
                       "appears %d times", cfg->token_param, st->ntokens);
         return refuse(r);
     }
-    memset(&pol, 0, sizeof(pol));
-    pol.max_age = cfg->max_age;
-    pol.skew = cfg->skew;
-    pol.user_claim = cfg->user_claim;
-    pol.max_size = (size_t)cfg->max_token_size;
-    pol.algs = cfg->algs;
-    pol.issuer = cfg->issuer;
-    pol.audience = cfg->audience;
-    memset(&res, 0, sizeof(res));
-    why = jwtsso_jws_verify(cfg->keys->keys, &pol, st->token,
-                            strlen(st->token), now, &res);
+    why = verify(r, cfg, st->token, cfg->max_age, "token", fp, &res);
     if (why == JWTSSO_R_INTERNAL) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JWTSSO_LOGNO(00415)
-                      "cannot verify a token: %s", jwtsso_reason_text(why));
-        jwtsso_result_clear(&res);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     if (why != JWTSSO_OK) {
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "JWTSSO%05d: token "
-                      "refused: %s: %s (alg %s, kid '%s'%s%s, token %s)",
-                      200 + (int)why, jwtsso_reason_name(why),
-                      jwtsso_reason_text(why), jwtsso_alg_name(res.alg),
-                      ap_escape_logitem(r->pool, res.kid),
-                      res.claim ? ", claim " : "",
-                      res.claim ? ap_escape_logitem(r->pool, res.claim) : "",
-                      fp);
-        jwtsso_result_clear(&res);
         return refuse(r);
     }
     if (cfg->state) {
@@ -278,45 +376,49 @@ static int consume(request_rec *r, const jwtsso_dir_cfg *cfg, req_t *st)
             return refuse(r);
         }
     }
-    /* (the replay cache check of consumed tokens goes here) */
 
-    sid = random_id(r);
-    origin = apr_pstrcat(r->pool, jwtsso_url_origin(r, cfg, &https),
-                         cfg->public_mount, NULL);
-    record = sid ? jwtsso_record_make(jwtsso_cfg_record_key(cfg),
-                                      realm ? realm : "", origin, res.user,
-                                      now, now + cfg->session_max_age, sid,
-                                      res.claims, dropped, sizeof(dropped))
-                 : NULL;
-    if (!record) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JWTSSO_LOGNO(00405)
-                      "cannot make a session record (out of memory or no "
-                      "randomness)");
+    /* each token logs in once: kept in the replay cache until it could
+     * no longer be accepted anyway (exp, or iat + max age, + skew) */
+    replay_key(&res, st->token, rkey);
+    until = apr_time_from_sec((res.has_exp ? res.exp
+                               : res.has_iat && cfg->max_age >= 0
+                               ? res.iat + cfg->max_age
+                               : (long long)apr_time_sec(r->request_time))
+                              + cfg->skew + 1);
+    switch (jwtsso_replay_consume(r, rkey, sizeof(rkey), until)) {
+    case JWTSSO_REPLAY_FRESH:
+    case JWTSSO_REPLAY_OFF:
+        break;
+    case JWTSSO_REPLAY_SEEN:
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, JWTSSO_LOGNO(00417)
+                      "token refused: replayed: this token was already used "
+                      "to log in (token %s)", fp);
+        jwtsso_result_clear(&res);
+        return refuse(r);
+    case JWTSSO_REPLAY_UNAVAILABLE:
+    default:
+        /* fail closed: no login without the replay check */
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JWTSSO_LOGNO(00418)
+                      "token not consumed: the replay cache is unreachable "
+                      "(see the line before); logins fail with 503 until it "
+                      "is back (token %s)", fp);
+        jwtsso_result_clear(&res);
+        apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
+        apr_table_setn(r->err_headers_out, "Retry-After", "10");
+        return HTTP_SERVICE_UNAVAILABLE;
+    }
+
+    rtext = make_record(r, cfg, &res, &st->rec);
+    if (!rtext) {
         jwtsso_result_clear(&res);
         return HTTP_INTERNAL_SERVER_ERROR;
-    }
-    rtext = apr_pstrdup(r->pool, record);
-    free(record);
-    if (*dropped) {
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, JWTSSO_LOGNO(00406)
-                      "claims not kept in the session (over %d bytes): %s",
-                      JWTSSO_RECORD_CLAIMS_MAX,
-                      ap_escape_logitem(r->pool, dropped));
     }
     rv = jwtsso_session_store(r, rtext);
     if (rv != OK) {
         jwtsso_result_clear(&res);
         return rv;
     }
-    why = jwtsso_session_check(r, cfg, rtext, &st->rec);
-    if (why != JWTSSO_OK) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JWTSSO_LOGNO(00407)
-                      "the session record just made does not check: %s",
-                      jwtsso_reason_name(why));
-        jwtsso_result_clear(&res);
-        return HTTP_INTERNAL_SERVER_ERROR;
-    }
-    jwtsso_session_apply(r, &st->rec);
+    jwtsso_session_apply(r, cfg, &st->rec);
     st->session_checked = st->session_ok = 1;
     if (cfg->state) {
         state_cookie(r, cfg, NULL);     /* single use */
@@ -334,6 +436,71 @@ static int consume(request_rec *r, const jwtsso_dir_cfg *cfg, req_t *st)
                    jwtsso_url_self(r, cfg, query));
     apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
     return HTTP_MOVED_TEMPORARILY;
+}
+
+/* The token of an "Authorization: Bearer TOKEN" header (RFC 6750 §2.1),
+ * "" for a Bearer header without a token, NULL for no Bearer header. */
+static const char *bearer_of(request_rec *r)
+{
+    const char *h = apr_table_get(r->headers_in, "Authorization");
+
+    if (!h || strncasecmp(h, "Bearer", 6) || (h[6] != ' ' && h[6] != '\0')) {
+        return NULL;
+    }
+    h += 6;
+    while (*h == ' ') {
+        h++;
+    }
+    return h;
+}
+
+static int bearer_refused(request_rec *r, const char *error)
+{
+    const char *realm = ap_auth_name(r);
+
+    /* RFC 6750 §3; the realm is the administrator's AuthName, quoted
+     * without its own quotes */
+    apr_table_setn(r->err_headers_out, "WWW-Authenticate",
+                   apr_psprintf(r->pool, "Bearer realm=\"%s\"%s%s%s",
+                                realm ? ap_escape_quotes(r->pool, realm)
+                                      : "jwtsso",
+                                error ? ", error=\"" : "",
+                                error ? error : "", error ? "\"" : ""));
+    return refuse(r);
+}
+
+/* JWTSSOAcceptBearer On: a token per request, exp required, no session
+ * written. */
+static int bearer(request_rec *r, const jwtsso_dir_cfg *cfg, req_t *st,
+                  const char *token)
+{
+    jwtsso_result_t res;
+    jwtsso_reason_t why;
+
+    if (!*token) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, JWTSSO_LOGNO(00419)
+                      "bearer token refused: malformed: an Authorization: "
+                      "Bearer header without a token");
+        return bearer_refused(r, "invalid_request");
+    }
+    /* max age off: a bearer token lives until its exp, which it must have */
+    why = verify(r, cfg, token, -1, "bearer token", fingerprint(r, token),
+                 &res);
+    if (why == JWTSSO_R_INTERNAL) {
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    if (why != JWTSSO_OK) {
+        return bearer_refused(r, "invalid_token");
+    }
+    /* the claims reach the app the way a session's do: through a record
+     * made (and checked) in memory only */
+    if (!make_record(r, cfg, &res, &st->rec)) {
+        jwtsso_result_clear(&res);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    jwtsso_result_clear(&res);
+    jwtsso_session_apply(r, cfg, &st->rec);
+    return OK;
 }
 
 /* Can this request follow a redirect to a login page? (DESIGN §2.6) */
@@ -383,7 +550,7 @@ static int unauthenticated(request_rec *r, const jwtsso_dir_cfg *cfg,
     if (why) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, JWTSSO_LOGNO(00409)
                       "no session: 401, not a redirect: %s", why);
-        return refuse(r);
+        return cfg->accept_bearer ? bearer_refused(r, NULL) : refuse(r);
     }
     if (!cfg->endpoint) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JWTSSO_LOGNO(00410)
@@ -454,6 +621,7 @@ static int configured(request_rec *r, const jwtsso_dir_cfg *cfg)
 int jwtsso_flow_check_authn(request_rec *r)
 {
     jwtsso_dir_cfg *cfg;
+    const char *tok;
     req_t *st;
 
     if (!is_ours(r)) {
@@ -467,8 +635,11 @@ int jwtsso_flow_check_authn(request_rec *r)
     if (st->ntokens > 0 && !r->main) {
         return consume(r, cfg, st);
     }
+    if (cfg->accept_bearer && (tok = bearer_of(r)) != NULL) {
+        return bearer(r, cfg, st, tok);
+    }
     if (session_ok(r, cfg, st)) {
-        jwtsso_session_apply(r, &st->rec);
+        jwtsso_session_apply(r, cfg, &st->rec);
         return OK;
     }
     return unauthenticated(r, cfg, st);
@@ -487,7 +658,9 @@ int jwtsso_flow_force_authn(request_rec *r)
         return DECLINED;
     }
     st = req_state(r, cfg);
-    if ((st->ntokens > 0 && !r->main) || session_ok(r, cfg, st)) {
+    if ((st->ntokens > 0 && !r->main)
+        || (cfg->accept_bearer && bearer_of(r) != NULL)
+        || session_ok(r, cfg, st)) {
         return OK;
     }
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, JWTSSO_LOGNO(00414)

@@ -13,6 +13,7 @@
 #include "apr_tables.h"
 
 #include "jwtsso.h"
+#include "replay.h"
 
 #ifndef JWTSSO_MODULE_FILE   /* AP_DECLARE_MODULE says it there */
 APLOG_USE_MODULE(auth_jwtsso);
@@ -45,12 +46,22 @@ extern module AP_MODULE_DECLARE_DATA auth_jwtsso_module;
 #define JWTSSO_D_ALGORITHMS      "JWTSSOAlgorithms"
 #define JWTSSO_D_ISSUER          "JWTSSOIssuer"
 #define JWTSSO_D_AUDIENCE        "JWTSSOAudience"
+#define JWTSSO_D_ACCEPT_BEARER   "JWTSSOAcceptBearer"
+#define JWTSSO_D_PASS_CLAIMS     "JWTSSOPassClaims"
+#define JWTSSO_D_LOGOUT_REDIRECT "JWTSSOLogoutRedirect"
+#define JWTSSO_D_REPLAY_CACHE    "JWTSSOReplayCache"
+
+#define JWTSSO_HANDLER_LOGOUT    "jwtsso-logout"
 
 #define JWTSSO_AUTH_TYPE     "jwtsso"
 #define JWTSSO_SESSION_KEY   "jwtsso"        /* mod_session entry name */
 #define JWTSSO_STATE_COOKIE  "jwtsso_state"
 #define JWTSSO_STATE_PARAM   "jwtsso_state"
 #define JWTSSO_STATE_MAX_AGE 600             /* seconds to finish a login */
+
+/* JWTSSOPassClaims: a bit set */
+#define JWTSSO_PASS_ENV     1
+#define JWTSSO_PASS_HEADERS 2
 
 typedef enum {
     JWTSSO_UNAUTH_AUTO = 0,
@@ -89,6 +100,9 @@ typedef struct {
     jwtsso_unauth_t unauth;
     long long session_max_age;
     long long max_token_size;
+    int accept_bearer;
+    int pass_claims;                /* JWTSSO_PASS_* bits */
+    const char *logout_redirect;
     const char *where;              /* file:line of the first JWTSSO line */
 
     unsigned int endpoint_set:1;
@@ -109,6 +123,9 @@ typedef struct {
     unsigned int unauth_set:1;
     unsigned int session_max_age_set:1;
     unsigned int max_token_size_set:1;
+    unsigned int accept_bearer_set:1;
+    unsigned int pass_claims_set:1;
+    unsigned int logout_redirect_set:1;
 } jwtsso_dir_cfg;
 
 /* config.c */
@@ -137,6 +154,11 @@ char *jwtsso_url_encode(apr_pool_t *p, const char *s);
 /* scheme://host[:port] as browsers see this server, and whether https. */
 const char *jwtsso_url_origin(request_rec *r, const jwtsso_dir_cfg *cfg,
                               int *https);
+/* A URL from a client (a logout return_to), accepted only when it is a
+ * path on this site or an absolute http(s) URL whose scheme, host and port
+ * are this site's origin: the URL rebuilt from its parsed parts, or NULL. */
+const char *jwtsso_url_same_origin(request_rec *r, const jwtsso_dir_cfg *cfg,
+                                   const char *url);
 /* The absolute URL of this request with the given query ("" = none). */
 const char *jwtsso_url_self(request_rec *r, const jwtsso_dir_cfg *cfg,
                             const char *query);
@@ -153,12 +175,18 @@ int jwtsso_session_valid(request_rec *r, const jwtsso_dir_cfg *cfg,
                          jwtsso_record_t *rec);
 /* Replaces the session with a fresh one holding record; 0 or a status. */
 int jwtsso_session_store(request_rec *r, const char *record);
-/* REMOTE_USER and the claims from a checked record. */
-void jwtsso_session_apply(request_rec *r, const jwtsso_record_t *rec);
+/* REMOTE_USER and the claims (JWTSSOPassClaims) from a checked record. */
+void jwtsso_session_apply(request_rec *r, const jwtsso_dir_cfg *cfg,
+                          const jwtsso_record_t *rec);
+/* Remove the jwtsso record from the session; 0 or a status. */
+int jwtsso_session_clear(request_rec *r);
 
 /* flow.c: the hooks. */
 int jwtsso_flow_post_perdir(request_rec *r);
 int jwtsso_flow_check_authn(request_rec *r);
 int jwtsso_flow_force_authn(request_rec *r);
+
+/* handlers.c */
+int jwtsso_handlers_handler(request_rec *r);
 
 #endif /* JWTSSO_GLUE_H */

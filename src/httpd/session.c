@@ -115,6 +115,24 @@ int jwtsso_session_store(request_rec *r, const char *record)
     return OK;
 }
 
+int jwtsso_session_clear(request_rec *r)
+{
+    session_rec *z = NULL;
+
+    if (!jwtsso_session_init()
+        || session_load(r, &z) != APR_SUCCESS || !z) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JWTSSO_LOGNO(00305)
+                      "cannot log out: no session for %s; add 'Session On' "
+                      "(with the same SessionCookieName as the protected "
+                      "locations) where jwtsso-logout is", r->uri);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    /* NULL removes the entry; mod_session then writes the emptied session
+     * (mod_session_cookie: an expired cookie) */
+    session_set(r, z, JWTSSO_SESSION_KEY, NULL);
+    return OK;
+}
+
 /* JWTSSO_CLAIM_<NAME>: upper case, anything but letters and digits '_'. */
 static const char *env_name(apr_pool_t *p, const char *claim)
 {
@@ -126,17 +144,55 @@ static const char *env_name(apr_pool_t *p, const char *claim)
     return n;
 }
 
-void jwtsso_session_apply(request_rec *r, const jwtsso_record_t *rec)
+/* X-JWTSSO-Claim-<name>: the claim's name with anything but letters,
+ * digits and '-' as '-', so it is a valid header name for any proxy. */
+static const char *header_name(apr_pool_t *p, const char *claim)
+{
+    char *n = apr_pstrcat(p, "X-JWTSSO-Claim-", claim, NULL), *s;
+
+    for (s = n + 15; *s; s++) {
+        if (!apr_isalnum(*s) && *s != '-') {
+            *s = '-';
+        }
+    }
+    return n;
+}
+
+/* A header value: control characters (CR and LF above all) become spaces,
+ * so a claim can never start a header of its own. */
+static const char *header_value(apr_pool_t *p, const char *v)
+{
+    char *out = apr_pstrdup(p, v), *s;
+
+    for (s = out; *s; s++) {
+        if ((unsigned char)*s < 0x20 || *s == 0x7f) {
+            *s = ' ';
+        }
+    }
+    return out;
+}
+
+void jwtsso_session_apply(request_rec *r, const jwtsso_dir_cfg *cfg,
+                          const jwtsso_record_t *rec)
 {
     size_t i;
 
-    /* rec's strings live in r->pool already (jwtsso_session_valid) */
+    /* rec's strings live in r->pool already (jwtsso_session_check) */
     r->user = (char *)rec->user;
     r->ap_auth_type = (char *)ap_auth_type(r);   /* AUTH_TYPE for CGI */
-    apr_table_setn(r->subprocess_env, "JWTSSO_CLAIMS", rec->claims_json);
-    for (i = 0; i < rec->nclaims; i++) {
-        apr_table_setn(r->subprocess_env,
-                       env_name(r->pool, rec->claims[i].name),
-                       rec->claims[i].value);
+    if (cfg->pass_claims & JWTSSO_PASS_ENV) {
+        apr_table_setn(r->subprocess_env, "JWTSSO_CLAIMS", rec->claims_json);
+        for (i = 0; i < rec->nclaims; i++) {
+            apr_table_setn(r->subprocess_env,
+                           env_name(r->pool, rec->claims[i].name),
+                           rec->claims[i].value);
+        }
+    }
+    if (cfg->pass_claims & JWTSSO_PASS_HEADERS) {
+        for (i = 0; i < rec->nclaims; i++) {
+            apr_table_setn(r->headers_in,
+                           header_name(r->pool, rec->claims[i].name),
+                           header_value(r->pool, rec->claims[i].value));
+        }
     }
 }

@@ -13,6 +13,7 @@
 #include "http_protocol.h"
 #include "apr_strings.h"
 #include "apr_lib.h"
+#include "apr_uri.h"
 
 apr_array_header_t *jwtsso_url_query_parse(apr_pool_t *p, const char *args)
 {
@@ -188,4 +189,67 @@ const char *jwtsso_url_self(request_rec *r, const jwtsso_dir_cfg *cfg,
 
     return apr_pstrcat(r->pool, origin, cfg->public_mount, path,
                        query && *query ? "?" : "", query ? query : "", NULL);
+}
+
+/* Lower-case scheme://host[:port], the port left out when it is the
+ * scheme's default: the form jwtsso_url_origin gives. */
+static const char *origin_of(apr_pool_t *p, const apr_uri_t *u)
+{
+    int https = !strcasecmp(u->scheme, "https");
+    char *host = apr_pstrdup(p, u->hostname);
+    apr_port_t port = u->port ? u->port : (https ? 443 : 80);
+    int v6 = strchr(host, ':') != NULL;
+
+    ap_str_tolower(host);
+    if (port == (https ? 443 : 80)) {
+        return apr_pstrcat(p, https ? "https" : "http", "://", v6 ? "[" : "",
+                           host, v6 ? "]" : "", NULL);
+    }
+    return apr_psprintf(p, "%s://%s%s%s:%u", https ? "https" : "http",
+                        v6 ? "[" : "", host, v6 ? "]" : "", (unsigned)port);
+}
+
+const char *jwtsso_url_same_origin(request_rec *r, const jwtsso_dir_cfg *cfg,
+                                   const char *url)
+{
+    const char *s, *own;
+    apr_uri_t u;
+    int https;
+
+    if (!url || !*url) {
+        return NULL;
+    }
+    /* Browsers read '\' as '/', drop tabs and newlines, and so on: refuse
+     * every such character outright rather than guess how it is read. */
+    for (s = url; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch <= 0x20 || ch >= 0x7f || ch == '\\') {
+            return NULL;
+        }
+    }
+    own = jwtsso_url_origin(r, cfg, &https);
+    if (url[0] == '/') {
+        /* a path on this site, never "//host" (scheme-relative) */
+        if (url[1] == '/') {
+            return NULL;
+        }
+        if (apr_uri_parse(r->pool, url, &u) != APR_SUCCESS || u.scheme
+            || u.hostinfo || !u.path) {
+            return NULL;
+        }
+        return apr_pstrcat(r->pool, own, u.path, u.query ? "?" : "",
+                           u.query ? u.query : "", NULL);
+    }
+    if (apr_uri_parse(r->pool, url, &u) != APR_SUCCESS || !u.scheme
+        || (strcasecmp(u.scheme, "http") && strcasecmp(u.scheme, "https"))
+        || !u.hostname || !*u.hostname || u.user || u.password
+        || strncasecmp(url + strlen(u.scheme), "://", 3)) {
+        return NULL;
+    }
+    if (strcmp(origin_of(r->pool, &u), own)) {
+        return NULL;
+    }
+    /* rebuilt from the parsed parts, never the client's string */
+    return apr_pstrcat(r->pool, own, u.path ? u.path : "/",
+                       u.query ? "?" : "", u.query ? u.query : "", NULL);
 }

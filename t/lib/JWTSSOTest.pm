@@ -99,7 +99,7 @@ sub httpd_modules {
     my $mpm = mpm();
     return ("mpm_$mpm", qw(
         authn_core authz_core authz_user authz_host auth_basic authn_file
-        session session_cookie session_crypto socache_shmcb
+        session session_cookie session_crypto socache_shmcb socache_memcache
         ), ($mpm eq 'prefork' ? 'cgi' : 'cgid'), qw(
         env setenvif headers mime alias dir rewrite status proxy proxy_http
     ));
@@ -537,6 +537,324 @@ sub token_accepted {
     my $v = app_vars($next);
     $ok &= Test::More::is($v->{REMOTE_USER}, $user, "$label: REMOTE_USER $user");
     return $ok ? $v : undef;
+}
+
+# ---------------------------------------------------------------- replay cache: helper servers
+#
+# (t/75-replay.t) Processes a test starts and must stop by their PID (an
+# END block): a memcached, and further httpd instances next to Apache::Test's.
+#   free_port()               a free loopback TCP port
+#   wait_port($port [, $timeout])  true once 127.0.0.1:$port accepts (default 10 s)
+#   wait_port_closed($port [, $timeout])  true once it refuses
+#   memcached_start($port)    runs `memcached -l 127.0.0.1 -p PORT -U 0` in the
+#                             foreground as a child: its PID (dies if it does
+#                             not listen within 10 s)
+#   stop_pid($pid [, $timeout])  SIGTERM, wait (SIGKILL after $timeout, 10 s);
+#                             true when the child was reaped
+#   httpd_start($directives, %opt) -> {pid, port, base, dir, conf, error_log} or
+#       dies with the server's output: a second small httpd in the foreground
+#       (-DFOREGROUND, a child of the test), with the configuration of
+#       httpd_configtest (start => 1) plus the test app (/app/... runs
+#       t/htdocs/cgi/app.cgi) and LogLevel info auth_jwtsso:debug; %opt: port,
+#       modules (as httpd_configtest). Stop it with httpd_stop($h).
+#   httpd_stop($h)            stop_pid($h->{pid}); true when it exited
+#   jwtsso_location(%o)       a protected <Location /app/> like the test
+#                             server's (JWTSSOState Off); %o: path (default
+#                             /app/), secret, authname, extra (more lines)
+#   present_at($base, $path, $token [, $ua]) -> ($response, $ua):
+#       GET $base$path?jwt=TOKEN (a fresh ua() unless given)
+#   session_cookie_of($res)   the jwtsso_session Set-Cookie headers (list)
+
+push @EXPORT, qw(free_port wait_port wait_port_closed memcached_start stop_pid
+                 httpd_start httpd_stop jwtsso_location present_at session_cookie_of);
+@EXPORT_OK = @EXPORT;
+
+sub free_port { _free_port() }
+
+sub wait_port {
+    my ($port, $timeout) = @_;
+    require IO::Socket::INET;
+    my $until = Time::HiRes::time() + ($timeout // 10);
+    while (1) {
+        my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port,
+                                      Proto => 'tcp', Timeout => 1);
+        if ($s) { close $s; return 1 }
+        return 0 if Time::HiRes::time() > $until;
+        Time::HiRes::sleep(0.05);
+    }
+}
+
+sub wait_port_closed {
+    my ($port, $timeout) = @_;
+    require IO::Socket::INET;
+    my $until = Time::HiRes::time() + ($timeout // 10);
+    while (1) {
+        my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port,
+                                      Proto => 'tcp', Timeout => 1);
+        return 1 unless $s;
+        close $s;
+        return 0 if Time::HiRes::time() > $until;
+        Time::HiRes::sleep(0.05);
+    }
+}
+
+sub stop_pid {
+    my ($pid, $timeout) = @_;
+    return 0 unless $pid && $pid > 0;
+    kill 'TERM', $pid;
+    my $until = Time::HiRes::time() + ($timeout // 10);
+    while (Time::HiRes::time() < $until) {
+        my $r = waitpid $pid, POSIX::WNOHANG();
+        return 1 if $r == $pid || $r < 0;
+        Time::HiRes::sleep(0.05);
+    }
+    kill 'KILL', $pid;
+    return waitpid($pid, 0) == $pid ? 1 : 0;
+}
+
+sub _spawn {
+    my ($log, @cmd) = @_;
+    my $pid = fork // die "fork: $!";
+    if (!$pid) {
+        open STDIN, '<', '/dev/null';
+        open STDOUT, '>>', $log or POSIX::_exit(126);
+        open STDERR, '>&', \*STDOUT;
+        exec @cmd or do { print "exec $cmd[0]: $!\n"; POSIX::_exit(127) };
+    }
+    return $pid;
+}
+
+sub memcached_start {
+    my ($port) = @_;
+    my $bin = -x '/usr/bin/memcached' ? '/usr/bin/memcached' : 'memcached';
+    my $log = File::Spec->catfile(File::Spec->tmpdir, "jwtsso-memcached-$port.$$.log");
+    my $pid = _spawn($log, $bin, '-l', '127.0.0.1', '-p', $port, '-U', '0', '-t', '2', '-m', '16');
+    unless (wait_port($port, 10)) {
+        stop_pid($pid, 2);
+        die "memcached did not listen on 127.0.0.1:$port: " . _read_from($log, 0);
+    }
+    return $pid;
+}
+
+sub jwtsso_location {
+    my %o = @_;
+    my $secret = $o{secret} // secret('main');
+    my $name = $o{authname} // 'jwtsso-test';
+    my $extra = $o{extra} // '';
+    my $path = $o{path} // '/app/';
+    return <<"EOC";
+<Location $path>
+    AuthType jwtsso
+    AuthName "$name"
+    JWTSSOAuthEndpoint https://idp.example.test/login?client=t
+    JWTSSOSecret "$secret"
+    JWTSSOState Off
+    Session On
+    SessionCookieName jwtsso_session path=/;httponly
+    SessionMaxAge 0
+    Require valid-user
+$extra</Location>
+EOC
+}
+
+sub httpd_start {
+    my ($directives, %opt) = @_;
+    my $httpd = _var('httpd') || $ENV{APACHE_TEST_HTTPD} || '/usr/sbin/apache2';
+    my $tmp = File::Temp::tempdir('jwtsso-httpd-XXXXXX', TMPDIR => 1, CLEANUP => !$ENV{JWTSSO_KEEP_TMP});
+    my $port = $opt{port} || _free_port();
+    my $moddir = _modules_dir();
+    my $docroot = _var('documentroot') || File::Spec->catdir(top_dir(), 't', 'htdocs');
+    my @mods = $opt{modules} ? @{ $opt{modules} } : httpd_modules();
+    unshift @mods, 'mpm_' . mpm() unless grep { /^mpm_/ } @mods;
+    open my $mt, '>', "$tmp/mime.types" or die "$tmp/mime.types: $!";
+    print $mt "text/html html\ntext/plain txt\n";
+    close $mt;
+    my $conf = <<"EOC";
+ServerRoot "$tmp"
+TypesConfig "$tmp/mime.types"
+DefaultRuntimeDir "$tmp"
+PidFile "$tmp/httpd.pid"
+ErrorLog "$tmp/error_log"
+Listen 127.0.0.1:$port
+ServerName 127.0.0.1:$port
+DocumentRoot "$docroot"
+EOC
+    $conf .= qq{LoadModule ${_}_module "$moddir/mod_$_.so"\n} for @mods;
+    $conf .= qq{LoadModule auth_jwtsso_module "} . module_path() . qq{"\n};
+    my $threaded = " StartServers 1\n ServerLimit 2\n ThreadsPerChild 8\n ThreadLimit 8\n"
+                 . " MinSpareThreads 1\n MaxSpareThreads 16\n MaxRequestWorkers 16\n";
+    $conf .= "<IfModule mpm_event_module>\n$threaded</IfModule>\n"
+           . "<IfModule mpm_worker_module>\n$threaded</IfModule>\n"
+           . "<IfModule mpm_prefork_module>\n StartServers 2\n MinSpareServers 1\n MaxSpareServers 4\n</IfModule>\n";
+    $conf .= <<"EOC";
+LogLevel info auth_jwtsso:debug
+ScriptAliasMatch "^/app(/.*)?\$" "$docroot/cgi/app.cgi\$1"
+<Directory "$docroot/cgi">
+    Options +ExecCGI
+    Require all granted
+</Directory>
+# ---- directives under test
+EOC
+    $conf .= ($directives // '') . "\n";
+    my $file = "$tmp/httpd.conf";
+    open my $fh, '>', $file or die "$file: $!";
+    print $fh $conf;
+    close $fh or die "$file: $!";
+
+    my $out = "$tmp/stdout";
+    my $pid = _spawn($out, $httpd, '-f', $file, '-DFOREGROUND');
+    my $h = { pid => $pid, port => $port, base => "http://127.0.0.1:$port", dir => $tmp,
+              conf => $file, error_log => "$tmp/error_log" };
+    my $up = wait_port($port, 15);
+    if (!$up || waitpid($pid, POSIX::WNOHANG()) == $pid) {
+        stop_pid($pid, 2);
+        die "httpd_start: the server did not come up on 127.0.0.1:$port:\n"
+          . _read_from($out, 0) . _read_from("$tmp/error_log", 0);
+    }
+    return $h;
+}
+
+sub httpd_stop {
+    my $h = shift;
+    return 0 unless $h && $h->{pid};
+    my $ok = stop_pid($h->{pid}, 15);
+    $h->{pid} = 0;
+    return $ok;
+}
+
+sub present_at {
+    my ($base, $path, $token, $ua) = @_;
+    require URI::Escape;
+    $ua ||= ua();
+    return ($ua->get($base . $path . '?jwt=' . URI::Escape::uri_escape($token)), $ua);
+}
+
+sub session_cookie_of { _session_cookies(shift) }
+
+# ---------------------------------------------------------------- attacks
+#
+# (t/70-attacks.t)
+#   vhost_base_url($name)     http://HOST:PORT of the Apache::Test virtual host
+#                             <VirtualHost NAME> of t/conf/*.conf.in
+#   fresh_token(\%claims, %o) an HS256 token of the main secret (%o: secret, alg
+#                             HS256|HS384|HS512|none, header) with iat = now,
+#                             exp = now + 1 h and a jti of its own (each token
+#                             logs in once: the replay cache), then \%claims;
+#                             a claim given as undef is left out (exp => undef)
+#   raw_http($hostport, $bytes [, $timeout]) -> HTTP::Response, or undef when
+#                             the server closed without an answer: sends $bytes
+#                             as they are (write "\r\n" yourself; use HTTP/1.0)
+#                             on a new connection, reads to EOF (default 30 s)
+#   response_cookie($res, $name) -> the last Set-Cookie of $name as
+#                             {name, value, attr => {lc name => value|1}, raw},
+#                             or undef
+#   cookie_cleared($c)        true when that Set-Cookie removes the cookie: an
+#                             empty value with Max-Age=0 or an Expires past
+#   url_origin($url)          lower-case scheme://host:port of an absolute
+#                             http(s) URL (URI), or undef (relative, other
+#                             scheme, userinfo, a control character, space or \)
+#   crash_lines($text)        the lines of an error_log text that tell of a
+#                             crashed child (signal, sanitizer report)
+
+push @EXPORT, qw(vhost_base_url fresh_token raw_http response_cookie cookie_cleared
+                 url_origin crash_lines);
+@EXPORT_OK = @EXPORT;
+
+sub vhost_base_url {
+    my $name = shift;
+    require Apache::TestRequest;
+    no warnings q(once);
+    local $Apache::TestRequest::Module = $name;
+    return 'http://' . Apache::TestRequest::hostport();
+}
+
+my $JTI = 0;
+
+sub fresh_token {
+    my ($claims, %o) = @_;
+    my $now = time;
+    my %p = (iat => $now, exp => $now + 3600,
+             jti => sprintf('t70-%d-%d-%d', $$, $now, ++$JTI), %{ $claims || {} });
+    delete @p{ grep { !defined $p{$_} } keys %p };
+    return raw_token(payload => \%p, secret => $o{secret} // secret('main'),
+                     alg => $o{alg} // 'HS256', exists $o{header} ? (header => $o{header}) : ());
+}
+
+sub raw_http {
+    my ($hostport, $bytes, $timeout) = @_;
+    require IO::Socket::INET;
+    require IO::Select;
+    require HTTP::Response;
+    my $s = IO::Socket::INET->new(PeerAddr => $hostport, Proto => 'tcp', Timeout => 10)
+        or die "raw_http: connect $hostport: $!\n";
+    binmode $s;
+    local $SIG{PIPE} = 'IGNORE';
+    my $off = 0;
+    while ($off < length $bytes) {
+        my $n = syswrite $s, $bytes, length($bytes) - $off, $off;
+        last unless $n;         # closed early: the server may have answered
+        $off += $n;
+    }
+    my ($in, $sel) = ('', IO::Select->new($s));
+    my $until = Time::HiRes::time() + ($timeout // 30);
+    while (Time::HiRes::time() < $until) {
+        next unless $sel->can_read(0.5);
+        my $n = sysread $s, $in, 65536, length $in;
+        last unless $n;         # EOF (or a reset after the answer)
+    }
+    close $s;
+    return undef unless $in =~ m{^HTTP/\d\.\d \d{3}};
+    return HTTP::Response->parse($in);
+}
+
+sub response_cookie {
+    my ($res, $name) = @_;
+    my $found;
+    for my $h ($res->header('Set-Cookie')) {
+        next unless defined $h;
+        my ($nv, @attrs) = split /;\s*/, $h;
+        my ($n, $v) = split /=/, $nv, 2;
+        next unless defined $n && $n eq $name;
+        my %a;
+        for (@attrs) {
+            my ($k, $x) = split /=/, $_, 2;
+            $a{lc $k} = defined $x ? $x : 1;
+        }
+        $found = { name => $n, value => $v // '', attr => \%a, raw => $h };
+    }
+    return $found;
+}
+
+
+sub cookie_cleared {
+    my $c = shift;
+    return 0 unless $c && $c->{value} eq '';
+    return 1 if defined $c->{attr}{'max-age'} && $c->{attr}{'max-age'} eq '0';
+    if (defined $c->{attr}{expires}) {
+        require HTTP::Date;
+        my $t = HTTP::Date::str2time($c->{attr}{expires});
+        return 1 if defined $t && $t < time;
+    }
+    return 0;
+}
+
+sub url_origin {
+    my $u = shift;
+    return undef unless defined $u && $u =~ m{\A[A-Za-z][A-Za-z0-9+.-]*://[^\x00-\x20\x7f\\]*\z};
+    require URI;
+    my $uri = URI->new($u);
+    my $scheme = lc($uri->scheme // '');
+    return undef unless $scheme eq 'http' || $scheme eq 'https';
+    return undef if defined $uri->userinfo;
+    my $host = lc($uri->host // '');
+    return undef unless length $host;
+    return "$scheme://$host:" . $uri->port;
+}
+
+sub crash_lines {
+    my $text = shift // '';
+    return grep { /exit signal|Segmentation fault|AddressSanitizer|UndefinedBehaviorSanitizer|runtime error:|\bdumped core\b/ }
+           split /\n/, $text;
 }
 
 
