@@ -30,7 +30,7 @@ static int logout(request_rec *r)
     int i, rv, https;
 
     if (r->method_number != M_GET && r->method_number != M_POST) {
-        r->allowed = (AP_METHOD_BIT << M_GET) | (AP_METHOD_BIT << M_POST);
+        ap_allow_standard_methods(r, REPLACE_ALLOW, M_GET, M_POST, -1);
         return HTTP_METHOD_NOT_ALLOWED;
     }
     pairs = jwtsso_url_query_parse(r->pool, r->args);
