@@ -23,6 +23,8 @@
 #include "apr_global_mutex.h"
 #include "apr_hash.h"
 #include "apr_strings.h"
+#include "apr_memcache.h"
+#include "ap_mpm.h"
 
 #define REPLAY_NAMESPACE "jwtsso-replay"    /* socache cname: <= 16 chars */
 #define REPLAY_KEY_MIN   4                  /* mod_socache_shmcb's minimum */
@@ -38,6 +40,8 @@ typedef struct {
     const ap_socache_provider_t *provider;
     ap_socache_instance_t *inst;
     server_rec *s;                          /* the server it was made for */
+    const char *mc_args;    /* memcache: "host:port[,host:port]", or NULL */
+    apr_memcache_t *mc;     /* memcache: our own client, per child */
 } replay_store_t;
 
 typedef struct {
@@ -182,7 +186,11 @@ int jwtsso_replay_check(server_rec *s, apr_pool_t *ptemp)
         apr_hash_set(seen, spec, APR_HASH_KEY_STRING, spec);
         prov = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, name,
                                   AP_SOCACHE_PROVIDER_VERSION);
-        if (!prov) {
+        if (!prov && (!strcasecmp(name, "shmcb")
+                      || !strcasecmp(name, "memcache")
+                      || !strcasecmp(name, "redis")
+                      || !strcasecmp(name, "dbm") || !strcasecmp(name, "dc")
+                      || !strcasecmp(name, "shmht"))) {
             ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, JWTSSO_LOGNO(00702)
                          "%s %s (%s): the socache provider '%s' is not "
                          "loaded; load its module: LoadModule "
@@ -190,6 +198,15 @@ int jwtsso_replay_check(server_rec *s, apr_pool_t *ptemp)
                          "(Debian: a2enmod socache_%s)",
                          JWTSSO_D_REPLAY_CACHE, spec, where_of(c), name,
                          name, name, name);
+            ret = HTTP_INTERNAL_SERVER_ERROR;
+            continue;
+        }
+        if (!prov) {
+            ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, JWTSSO_LOGNO(00720)
+                         "%s %s (%s): '%s' is no socache provider; write "
+                         "shmcb (one server), memcache:HOST:PORT (several "
+                         "servers, with mod_socache_memcache) or none",
+                         JWTSSO_D_REPLAY_CACHE, spec, where_of(c), name);
             ret = HTTP_INTERNAL_SERVER_ERROR;
             continue;
         }
@@ -281,6 +298,9 @@ int jwtsso_replay_post_config(apr_pool_t *pconf, apr_pool_t *plog,
             }
             apr_pool_cleanup_register(pconf, st, store_cleanup,
                                       apr_pool_cleanup_null);
+            if (!strcasecmp(name, "memcache")) {
+                st->mc_args = apr_pstrdup(pconf, args);
+            }
             apr_hash_set(stores, spec, APR_HASH_KEY_STRING, st);
         }
         c->store = st;
@@ -304,10 +324,61 @@ int jwtsso_replay_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     return OK;
 }
 
+/* Our own apr_memcache client for a memcache store, made in each child:
+ * the socache API has no "add if absent", and a look-up then a store is
+ * a race between cluster members (both find a token fresh). memcached's
+ * "add" is that one atomic step. */
+static void memcache_client(apr_pool_t *p, server_rec *s, replay_store_t *st)
+{
+    char *list = apr_pstrdup(p, st->mc_args), *tok, *last = NULL;
+    int threads = 1, n = 0;
+    apr_status_t rv;
+
+    ap_mpm_query(AP_MPMQ_MAX_THREADS, &threads);
+    threads = threads > 0 ? threads : 1;
+    for (tok = list; *tok; tok++) {
+        n += *tok == ',';
+    }
+    rv = apr_memcache_create(p, (apr_uint16_t)(n + 1), 0, &st->mc);
+    for (tok = apr_strtok(list, ",", &last); rv == APR_SUCCESS && tok;
+         tok = apr_strtok(NULL, ",", &last)) {
+        char *host = NULL, *scope = NULL;
+        apr_port_t port = 0;
+        apr_memcache_server_t *ms;
+
+        rv = apr_parse_addr_port(&host, &scope, &port, tok, p);
+        if (rv == APR_SUCCESS && (!host || !port)) {
+            rv = APR_EINVAL;
+        }
+        if (rv == APR_SUCCESS) {
+            rv = apr_memcache_server_create(p, host, port, 0, 1,
+                                            (apr_uint32_t)threads,
+                                            apr_time_from_sec(60), &ms);
+        }
+        if (rv == APR_SUCCESS) {
+            rv = apr_memcache_add_server(st->mc, ms);
+        }
+    }
+    if (rv != APR_SUCCESS) {
+        /* consume() then refuses tokens (503): fail closed */
+        st->mc = NULL;
+        ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, JWTSSO_LOGNO(00716)
+                     "replay cache %s: cannot set up the memcache client",
+                     st->spec);
+    }
+}
+
 void jwtsso_replay_child_init(apr_pool_t *p, server_rec *s)
 {
     apr_status_t rv;
+    server_rec *v;
 
+    for (v = s; v; v = v->next) {
+        replay_srv_t *c = srv_cfg(v);
+        if (c && c->store && c->store->mc_args && !c->store->mc) {
+            memcache_client(p, v, c->store);
+        }
+    }
     if (!replay_mutex) {
         return;
     }
@@ -378,6 +449,37 @@ jwtsso_replay_t jwtsso_replay_consume(request_rec *r,
     }
     else {
         ttl = apr_time_sec(until - now + APR_USEC_PER_SEC - 1);
+    }
+
+    if (st->mc_args) {
+        /* one atomic step on memcached: "add" stores only what is absent */
+        char hex[2 * JWTSSO_REPLAY_KEY_MAX + 1];
+        const char *k;
+
+        if (!st->mc) {
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JWTSSO_LOGNO(00717)
+                          "replay cache %s: no memcache client in this "
+                          "child; refusing the token", st->spec);
+            return JWTSSO_REPLAY_UNAVAILABLE;
+        }
+        ap_bin2hex(key, keylen, hex);
+        k = apr_pstrcat(r->pool, REPLAY_NAMESPACE ":", hex, NULL);
+        rv = apr_memcache_add(st->mc, k, (char *)mark, sizeof(mark),
+                              (apr_uint32_t)ttl, 0);
+        if (rv == APR_SUCCESS) {
+            return JWTSSO_REPLAY_FRESH;
+        }
+        if (APR_STATUS_IS_EEXIST(rv)) {
+            ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, JWTSSO_LOGNO(00718)
+                          "replay cache %s: token %s... was consumed before",
+                          st->spec, key_hint(r, key, keylen));
+            return JWTSSO_REPLAY_SEEN;
+        }
+        /* APR_NOTFOUND here means no live server: never "fresh" */
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, JWTSSO_LOGNO(00719)
+                      "replay cache %s: cannot record the token (is the "
+                      "store up?); refusing it", st->spec);
+        return JWTSSO_REPLAY_UNAVAILABLE;
     }
 
     rv = replay_mutex ? apr_global_mutex_lock(replay_mutex) : APR_EINIT;

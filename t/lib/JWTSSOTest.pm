@@ -564,9 +564,14 @@ sub token_accepted {
 #   present_at($base, $path, $token [, $ua]) -> ($response, $ua):
 #       GET $base$path?jwt=TOKEN (a fresh ua() unless given)
 #   session_cookie_of($res)   the jwtsso_session Set-Cookie headers (list)
+#   delay_proxy_start($port, $target_port, $delay) -> PID: a TCP proxy on
+#       127.0.0.1:$port to 127.0.0.1:$target_port that holds every reply chunk
+#       $delay seconds (requests pass at once): a slow store, to widen a race.
+#       One process per connection; stop_pid() on the PID stops them all.
 
 push @EXPORT, qw(free_port wait_port wait_port_closed memcached_start stop_pid
-                 httpd_start httpd_stop jwtsso_location present_at session_cookie_of);
+                 httpd_start httpd_stop jwtsso_location present_at session_cookie_of
+                 delay_proxy_start);
 @EXPORT_OK = @EXPORT;
 
 sub free_port { _free_port() }
@@ -730,6 +735,57 @@ sub present_at {
 }
 
 sub session_cookie_of { _session_cookies(shift) }
+
+sub _pump {
+    my ($from, $to, $delay) = @_;
+    my $buf;
+    my $n = sysread($from, $buf, 65536);
+    return 0 unless $n;
+    Time::HiRes::sleep($delay) if $delay;
+    my $off = 0;
+    while ($off < $n) {
+        my $w = syswrite($to, $buf, $n - $off, $off);
+        return 0 unless $w;
+        $off += $w;
+    }
+    return 1;
+}
+
+sub delay_proxy_start {
+    my ($port, $target, $delay) = @_;
+    require IO::Socket::INET;
+    require IO::Select;
+    my $l = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => $port, Listen => 16,
+                                  ReuseAddr => 1, Proto => 'tcp')
+        or die "delay_proxy_start: cannot listen on 127.0.0.1:$port: $!";
+    my $pid = fork // die "fork: $!";
+    if ($pid) {
+        close $l;
+        return $pid;
+    }
+    my %kids;
+    $SIG{TERM} = sub { kill 'TERM', keys %kids; POSIX::_exit(0) };
+    $SIG{CHLD} = sub { while ((my $k = waitpid(-1, POSIX::WNOHANG())) > 0) { delete $kids{$k} } };
+    while (1) {
+        my $c = $l->accept or next;
+        my $k = fork;
+        if (!defined $k) { close $c; next }
+        if ($k) { $kids{$k} = 1; close $c; next }
+        $SIG{TERM} = 'DEFAULT';
+        $SIG{CHLD} = 'DEFAULT';
+        close $l;
+        my $u = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $target, Proto => 'tcp')
+            or POSIX::_exit(0);
+        my $sel = IO::Select->new($c, $u);
+        OUTER: while (1) {
+            for my $fh ($sel->can_read) {
+                my $ok = $fh == $c ? _pump($c, $u, 0) : _pump($u, $c, $delay);
+                last OUTER unless $ok;
+            }
+        }
+        POSIX::_exit(0);
+    }
+}
 
 # ---------------------------------------------------------------- attacks
 #
