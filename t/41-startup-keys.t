@@ -122,27 +122,7 @@ sub location {
 # keys(@lines): a 'keys' value of several directive lines
 sub keys_ { join "\n    ", @_ }
 
-sub config_ok {
-    my ($label, $directives, %opt) = @_;
-    my ($rc, $out) = httpd_configtest($directives, %opt);
-    is $rc, 0, "$label: httpd -t passes" or diag $out;
-    like $out, qr/Syntax OK/, "$label: Syntax OK" unless $opt{start};
-    unlike $out, qr/JWTSSO0010[12]/, "$label: no JWTSSO00101/00102 error";
-    return $out;
-}
-
-# config_bad($label, $directives, [qr/.../, ...], %opt)
-sub config_bad {
-    my ($label, $directives, $res, %opt) = @_;
-    my ($rc, $out) = httpd_configtest($directives, %opt);
-    isnt $rc, 0, "$label: httpd -t fails";
-    for my $re (@$res) {
-        like $out, $re, "$label: message $re" or diag $out;
-    }
-    unlike $out, qr/Syntax OK/, "$label: no Syntax OK";
-    unlike $out, qr/%l*[dus]\b/, "$label: no unexpanded printf conversion in the message";
-    return $out;
-}
+# config_ok / config_bad: t/lib/JWTSSOTest.pm
 
 # The base64 lines of a PEM file: none may appear in any message.
 sub pem_body_lines {

@@ -64,7 +64,7 @@ our @EXPORT = qw(
     base_url url ua app_vars query_params
     error_log_path access_log_path error_log_mark error_log_since
     access_log_mark access_log_since log_mark log_since
-    httpd_configtest have_jwtsso module_path httpd_modules top_dir mpm secret
+    httpd_configtest config_ok config_bad have_jwtsso module_path httpd_modules top_dir mpm secret
 );
 our @EXPORT_OK = @EXPORT;
 our %EXPORT_TAGS = (all => \@EXPORT);
@@ -319,15 +319,13 @@ sub _modules_dir {
     return $dir || '/usr/lib/apache2/modules';
 }
 
-sub httpd_configtest {
-    my ($directives, %opt) = @_;
-    my $httpd = _var('httpd') || $ENV{APACHE_TEST_HTTPD} || '/usr/sbin/apache2';
-    my $tmp = File::Temp::tempdir('jwtsso-conf-XXXXXX', TMPDIR => 1, CLEANUP => !$ENV{JWTSSO_KEEP_TMP});
-    my $port = $opt{port} || _free_port();
+# The head of a small httpd.conf in $tmp: paths, Listen and ServerName on
+# 127.0.0.1:$port, and LoadModule lines for @$mods (default httpd_modules(),
+# with an MPM added when the list has none); not mod_auth_jwtsso.
+sub _conf_head {
+    my ($tmp, $port, $docroot, $mods) = @_;
     my $moddir = _modules_dir();
-    my $docroot = _var('documentroot') || File::Spec->catdir(top_dir(), 't', 'htdocs');
-
-    my @mods = $opt{modules} ? @{ $opt{modules} } : httpd_modules();
+    my @mods = $mods ? @$mods : httpd_modules();
     unshift @mods, 'mpm_' . mpm() unless grep { /^mpm_/ } @mods;
     open my $mt, '>', "$tmp/mime.types" or die "$tmp/mime.types: $!";
     print $mt "text/html html\ntext/plain txt\n";
@@ -338,12 +336,22 @@ TypesConfig "$tmp/mime.types"
 DefaultRuntimeDir "$tmp"
 PidFile "$tmp/httpd.pid"
 ErrorLog "$tmp/error_log"
-LogLevel info
 Listen 127.0.0.1:$port
-ServerName 127.0.0.1
+ServerName 127.0.0.1:$port
 DocumentRoot "$docroot"
 EOC
     $conf .= qq{LoadModule ${_}_module "$moddir/mod_$_.so"\n} for @mods;
+    return $conf;
+}
+
+sub httpd_configtest {
+    my ($directives, %opt) = @_;
+    my $httpd = _var('httpd') || $ENV{APACHE_TEST_HTTPD} || '/usr/sbin/apache2';
+    my $tmp = File::Temp::tempdir('jwtsso-conf-XXXXXX', TMPDIR => 1, CLEANUP => !$ENV{JWTSSO_KEEP_TMP});
+    my $port = $opt{port} || _free_port();
+    my $docroot = _var('documentroot') || File::Spec->catdir(top_dir(), 't', 'htdocs');
+
+    my $conf = _conf_head($tmp, $port, $docroot, $opt{modules}) . "LogLevel info\n";
     if ($opt{jwtsso} // 1) {
         my $so = module_path();
         $conf .= qq{LoadModule auth_jwtsso_module "$so"\n};
@@ -667,24 +675,8 @@ sub httpd_start {
     my $httpd = _var('httpd') || $ENV{APACHE_TEST_HTTPD} || '/usr/sbin/apache2';
     my $tmp = File::Temp::tempdir('jwtsso-httpd-XXXXXX', TMPDIR => 1, CLEANUP => !$ENV{JWTSSO_KEEP_TMP});
     my $port = $opt{port} || _free_port();
-    my $moddir = _modules_dir();
     my $docroot = _var('documentroot') || File::Spec->catdir(top_dir(), 't', 'htdocs');
-    my @mods = $opt{modules} ? @{ $opt{modules} } : httpd_modules();
-    unshift @mods, 'mpm_' . mpm() unless grep { /^mpm_/ } @mods;
-    open my $mt, '>', "$tmp/mime.types" or die "$tmp/mime.types: $!";
-    print $mt "text/html html\ntext/plain txt\n";
-    close $mt;
-    my $conf = <<"EOC";
-ServerRoot "$tmp"
-TypesConfig "$tmp/mime.types"
-DefaultRuntimeDir "$tmp"
-PidFile "$tmp/httpd.pid"
-ErrorLog "$tmp/error_log"
-Listen 127.0.0.1:$port
-ServerName 127.0.0.1:$port
-DocumentRoot "$docroot"
-EOC
-    $conf .= qq{LoadModule ${_}_module "$moddir/mod_$_.so"\n} for @mods;
+    my $conf = _conf_head($tmp, $port, $docroot, $opt{modules});
     $conf .= qq{LoadModule auth_jwtsso_module "} . module_path() . qq{"\n};
     my $threaded = " StartServers 1\n ServerLimit 2\n ThreadsPerChild 8\n ThreadLimit 8\n"
                  . " MinSpareThreads 1\n MaxSpareThreads 16\n MaxRequestWorkers 16\n";
@@ -913,5 +905,30 @@ sub crash_lines {
            split /\n/, $text;
 }
 
+
+# ---------------------------------------------------------------- start-up checks
+# config_ok($label, $directives, %opt): httpd -t passes, no JWTSSO0010[12].
+sub config_ok {
+    my ($label, $directives, %opt) = @_;
+    my ($rc, $out) = httpd_configtest($directives, %opt);
+    Test::More::is($rc, 0, "$label: httpd -t passes") or Test::More::diag($out);
+    Test::More::like($out, qr/Syntax OK/, "$label: Syntax OK") unless $opt{start};
+    Test::More::unlike($out, qr/JWTSSO0010[12]/, "$label: no JWTSSO00101/00102 error");
+    return $out;
+}
+
+# config_bad($label, $directives, [qr/.../, ...], %opt): httpd -t fails with
+# every message, and no printf conversion is left unexpanded in it.
+sub config_bad {
+    my ($label, $directives, $res, %opt) = @_;
+    my ($rc, $out) = httpd_configtest($directives, %opt);
+    Test::More::isnt($rc, 0, "$label: httpd -t fails");
+    for my $re (@$res) {
+        Test::More::like($out, $re, "$label: message $re") or Test::More::diag($out);
+    }
+    Test::More::unlike($out, qr/Syntax OK/, "$label: no Syntax OK");
+    Test::More::unlike($out, qr/%l*[dus]\b/, "$label: no unexpanded printf conversion in the message");
+    return $out;
+}
 
 1;
