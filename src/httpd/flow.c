@@ -198,7 +198,8 @@ static int refuse(request_rec *r)
 
 /* Verify a token with cfg's keys and policy; on failure, one INFO line
  * with the reason's own tag (JWTSSO002nn), or ERR for an internal fault.
- * what: "token" or "bearer token". */
+ * what: "token" or "bearer token"; fp: the token's fingerprint, or NULL
+ * to compute it only if a line is logged. */
 static jwtsso_reason_t verify(request_rec *r, const jwtsso_dir_cfg *cfg,
                               const char *token, long long max_age,
                               const char *what, const char *fp,
@@ -231,7 +232,7 @@ static jwtsso_reason_t verify(request_rec *r, const jwtsso_dir_cfg *cfg,
                       ap_escape_logitem(r->pool, res->kid),
                       res->claim ? ", claim " : "",
                       res->claim ? ap_escape_logitem(r->pool, res->claim)
-                                 : "", fp);
+                                 : "", fp ? fp : fingerprint(r, token));
     }
     if (why != JWTSSO_OK) {
         jwtsso_result_clear(res);
@@ -484,7 +485,9 @@ static int bearer(request_rec *r, const jwtsso_dir_cfg *cfg, req_t *st,
         return bearer_refused(r, "invalid_request");
     }
     /* max age off: a bearer token lives until its exp, which it must have */
-    why = verify(r, cfg, token, -1, "bearer token", fingerprint(r, token),
+    /* the fingerprint (a SHA-256) only when a refusal is logged: an
+     * accepted bearer request pays for nothing it does not use */
+    why = verify(r, cfg, token, -1, "bearer token", NULL,
                  &res);
     if (why == JWTSSO_R_INTERNAL) {
         return HTTP_INTERNAL_SERVER_ERROR;
