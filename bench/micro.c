@@ -579,7 +579,8 @@ int main(int argc, char **argv)
     }
     record = jwtsso_record_make(mk, "bench", "http://127.0.0.1:8080",
                                 res.user, now, now + 28800,
-                                "Zq3vS0dAmW9x1c2K7pL4nR", res.claims, NULL, 0);
+                                "Zq3vS0dAmW9x1c2K7pL4nR", res.payload,
+                                res.payload_len, NULL, 0);
     jwtsso_result_clear(&res);
     if (!record) {
         die("jwtsso_record_make");

@@ -29,10 +29,14 @@ const top = path.resolve(__dirname);
 const keydir = path.join(top, 'keys');
 const key = (n) => fs.readFileSync(path.join(keydir, n), 'utf8');
 
+// Seeds written by hand (names starting "hand-" or "simd-") are kept; the
+// rest of a target's corpus is made anew.
 function target(name) {
     const dir = path.join(top, 'corpus', name);
-    fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
+    for (const f of fs.readdirSync(dir)) {
+        if (!/^(hand|simd)-/.test(f)) fs.rmSync(path.join(dir, f), { recursive: true, force: true });
+    }
     return (file, data) => fs.writeFileSync(path.join(dir, file), data);
 }
 

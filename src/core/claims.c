@@ -5,10 +5,10 @@
  * max age (JWTSSOMaxAge) the token must carry iat, and without one it must
  * carry exp. Time arithmetic saturates, so a huge exp or iat cannot wrap.
  * The user claim must be a short string without control characters, as it
- * becomes r->user and goes into logs and headers.
+ * becomes r->user and goes into logs and headers. The payload was scanned
+ * (jscan.c) once; this walks its top-level members, no allocation.
  */
 #include <limits.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -37,23 +37,27 @@ static long long sat_sub(long long a, long long b)
     return a - b;
 }
 
-/* A string claim equal to want, byte for byte. */
-static int equals(const json_t *v, const char *want)
+/* A string member equal to want, byte for byte once decoded. */
+static int equals(const jwtsso_jmember_t *m, const char *want)
 {
-    size_t len = strlen(want);
-
-    return json_is_string(v) && json_string_length(v) == len
-           && memcmp(json_string_value(v), want, len) == 0;
+    return m != NULL && m->type == JWTSSO_J_STRING
+           && jwtsso_jstr_equals(m->value, m->value_len, m->value_esc,
+                                 want, strlen(want));
 }
 
 /* RFC 7519 §4.1.3: aud is one string or an array of strings. */
-static int names_audience(const json_t *aud, const char *want)
+static int names_audience(const jwtsso_jmember_t *aud, const char *want)
 {
-    size_t i;
+    const char *e;
+    size_t pos = 0, elen, wlen = strlen(want);
+    jwtsso_jtype_t type;
+    int esc;
 
-    if (json_is_array(aud)) {
-        for (i = 0; i < json_array_size(aud); i++) {
-            if (equals(json_array_get(aud, i), want)) {
+    if (aud != NULL && aud->type == JWTSSO_J_ARRAY) {
+        while (jwtsso_jarray_next(aud->value, aud->value_len, &pos, &e, &elen,
+                                  &type, &esc)) {
+            if (type == JWTSSO_J_STRING
+                && jwtsso_jstr_equals(e, elen, esc, want, wlen)) {
                 return 1;
             }
         }
@@ -62,36 +66,76 @@ static int names_audience(const json_t *aud, const char *want)
     return equals(aud, want);
 }
 
-static int good_user(const json_t *v)
+/* Decode a string member into *buf (advanced past it and its NUL). */
+static const char *take(const jwtsso_jmember_t *m, char **buf, size_t *len)
 {
-    const unsigned char *s;
-    size_t i, len;
+    char *s = *buf;
 
-    if (!json_is_string(v)) {
-        return 0;
+    *len = m->value_esc ? jwtsso_jstr_decode(m->value, m->value_len, s)
+                        : m->value_len;
+    if (!m->value_esc) {
+        memcpy(s, m->value, m->value_len);
+        s[m->value_len] = '\0';
     }
-    s = (const unsigned char *)json_string_value(v);
-    len = json_string_length(v);
+    *buf = s + *len + 1;
+    return s;
+}
+
+static int good_user(const char *s, size_t len)
+{
+    size_t i;
+
     if (len == 0 || len > USER_MAX) {
         return 0;
     }
     for (i = 0; i < len; i++) {
-        if (s[i] < 0x20 || s[i] == 0x7f) {
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) {
             return 0;
         }
     }
     return 1;
 }
 
+/* Is member m named name (len bytes, plain)? */
+static int named(const jwtsso_jmember_t *m, const char *name, size_t len)
+{
+    return m->name_esc ? jwtsso_jstr_equals(m->name, m->name_len, 1, name,
+                                            len)
+                       : m->name_len == len && memcmp(m->name, name, len) == 0;
+}
+
+/* The registered claim a three-letter plain name is, by its letters: 0-2
+ * exp, nbf, iat; 3 iss, 4 aud, 5 jti; -1 none. */
+static int registered(const char *s)
+{
+    static const char names[6][3] = {
+        { 'e', 'x', 'p' }, { 'n', 'b', 'f' }, { 'i', 'a', 't' },
+        { 'i', 's', 's' }, { 'a', 'u', 'd' }, { 'j', 't', 'i' }
+    };
+    int k;
+
+    for (k = 0; k < 6; k++) {
+        if (s[0] == names[k][0] && s[1] == names[k][1]
+            && s[2] == names[k][2]) {
+            return k;
+        }
+    }
+    return -1;
+}
+
 jwtsso_reason_t jwtsso_claims_check(const jwtsso_policy_t *pol,
-                                    const json_t *payload, long long now,
-                                    jwtsso_result_t *res)
+                                    const jwtsso_jmember_t *m, size_t n,
+                                    long long now, jwtsso_result_t *res,
+                                    char *strings)
 {
     static const char *const names[3] = { "exp", "nbf", "iat" };
+    const jwtsso_jmember_t *tm[3] = { NULL, NULL, NULL };
+    const jwtsso_jmember_t *user = NULL, *iss = NULL, *aud = NULL;
+    const jwtsso_jmember_t *jti = NULL;
     long long *times[3];
     int *has[3], i;
-    const char *ucl;
-    const json_t *v;
+    const char *ucl, *u;
+    size_t j, ulen, k, len;
     long long skew = pol->skew > 0 ? pol->skew : 0;
     jwtsso_reason_t rv = JWTSSO_OK;
 
@@ -101,15 +145,50 @@ jwtsso_reason_t jwtsso_claims_check(const jwtsso_policy_t *pol,
     has[0] = &res->has_exp;
     has[1] = &res->has_nbf;
     has[2] = &res->has_iat;
+    ucl = pol->user_claim != NULL ? pol->user_claim : "sub";
+    ulen = strlen(ucl);
+
+    /* One pass over the members (the scan refused duplicate names). */
+    for (j = 0; j < n; j++) {
+        if (named(&m[j], ucl, ulen)) {
+            user = &m[j];
+        }
+        if (m[j].name_esc) {
+            /* spelled with escapes ("\u0065xp"): decoded, it may still be
+             * one of them */
+            for (k = 0; k < 3; k++) {
+                if (named(&m[j], names[k], 3)) {
+                    tm[k] = &m[j];
+                }
+            }
+            iss = named(&m[j], "iss", 3) ? &m[j] : iss;
+            aud = named(&m[j], "aud", 3) ? &m[j] : aud;
+            jti = named(&m[j], "jti", 3) ? &m[j] : jti;
+            continue;
+        }
+        if (m[j].name_len != 3) {
+            continue;
+        }
+        switch (registered(m[j].name)) {
+        case 0: tm[0] = &m[j]; break;
+        case 1: tm[1] = &m[j]; break;
+        case 2: tm[2] = &m[j]; break;
+        case 3: iss = &m[j]; break;
+        case 4: aud = &m[j]; break;
+        case 5: jti = &m[j]; break;
+        default: break;
+        }
+    }
 
     /* RFC 7519 §2 NumericDate. Fill in all valid times for the log, and
      * report the first that is not a number. */
     for (i = 0; i < 3; i++) {
-        v = json_object_get(payload, names[i]);
-        if (v == NULL) {
+        if (tm[i] == NULL) {
             continue;
         }
-        if (jwtsso_json_seconds(v, times[i]) != 0) {
+        if (tm[i]->type != JWTSSO_J_NUMBER
+            || jwtsso_jnum_seconds(tm[i]->value, tm[i]->value_len,
+                                   times[i]) != 0) {
             if (rv == JWTSSO_OK) {
                 rv = JWTSSO_R_CLAIM_TYPE;
                 res->claim = names[i];
@@ -153,29 +232,37 @@ jwtsso_reason_t jwtsso_claims_check(const jwtsso_policy_t *pol,
         return JWTSSO_R_NO_LIFETIME;
     }
 
-    ucl = pol->user_claim != NULL ? pol->user_claim : "sub";
-    v = json_object_get(payload, ucl);
-    if (v == NULL) {
+    if (user == NULL) {
         res->claim = ucl;
         return JWTSSO_R_NO_USER;
     }
-    if (!good_user(v)) {
+    if (user->type != JWTSSO_J_STRING) {
+        res->claim = ucl;
+        return JWTSSO_R_BAD_USER;
+    }
+    u = take(user, &strings, &len);
+    if (!good_user(u, len)) {
         res->claim = ucl;
         return JWTSSO_R_BAD_USER;
     }
 
     /* RFC 7519 §4.1.1 iss and §4.1.3 aud, compared byte for byte. */
-    if (pol->issuer != NULL
-        && !equals(json_object_get(payload, "iss"), pol->issuer)) {
+    if (pol->issuer != NULL && !equals(iss, pol->issuer)) {
         res->claim = "iss";
         return JWTSSO_R_BAD_ISSUER;
     }
-    if (pol->audience != NULL
-        && !names_audience(json_object_get(payload, "aud"), pol->audience)) {
+    if (pol->audience != NULL && !names_audience(aud, pol->audience)) {
         res->claim = "aud";
         return JWTSSO_R_BAD_AUDIENCE;
     }
 
-    res->user = jwtsso_strndup(json_string_value(v), json_string_length(v));
-    return res->user != NULL ? JWTSSO_OK : JWTSSO_R_INTERNAL;
+    /* what the glue keys the replay cache on */
+    if (iss != NULL && iss->type == JWTSSO_J_STRING) {
+        res->iss = take(iss, &strings, &res->iss_len);
+    }
+    if (jti != NULL && jti->type == JWTSSO_J_STRING) {
+        res->jti = take(jti, &strings, &res->jti_len);
+    }
+    res->user = u;
+    return JWTSSO_OK;
 }

@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "jwtsso.h"
+#include "jscan.h"
 
 /* The default token size cap (policy max_size == 0). */
 #define JWTSSO_DEFAULT_MAX_SIZE 8192
@@ -116,32 +117,21 @@ size_t jwtsso_hmac_run(const jwtsso_hmac_t *m, const jwtsso_chunk_t *c,
 const char *jwtsso_hmac_digest(jwtsso_alg_t alg, size_t *maclen);
 
 /* ---------------------------------------------------------------------
- * JSON (json.c).
+ * Strings (json.c).
  */
 /* A malloc'ed NUL-terminated copy of len bytes (strdup is not C99). */
 char *jwtsso_strndup(const char *s, size_t len);
 
-/* Parse len bytes as one JSON object, refusing duplicate member names.
- * Returns JWTSSO_OK and *out (owned by the caller), JWTSSO_R_DUPLICATE_MEMBER,
- * or bad (anything else wrong: syntax, not an object). */
-jwtsso_reason_t jwtsso_json_load(const unsigned char *buf, size_t len,
-                                 jwtsso_reason_t bad, json_t **out);
-/* A JSON number as Unix seconds: an integer, or a finite real within
- * +-2^53, floored. Returns 0, or -1 if v is no such number. */
-int jwtsso_json_seconds(const json_t *v, long long *out);
-/* Compact JSON text of any value (malloc'ed, free()), or NULL. */
-char *jwtsso_json_compact(const json_t *v);
-/* The flat text of a claim value for a record (malloc'ed, free()), or
- * NULL: strings as is, numbers, true/false, null as "", arrays joined
- * with ",", objects and nested arrays as compact JSON. */
-char *jwtsso_json_flat(const json_t *v);
-
 /* ---------------------------------------------------------------------
- * Claims (claims.c): RFC 7519 §4.1 checks on a verified payload. Fills
- * res's times and claim; on JWTSSO_OK sets res->user (malloc'ed).
+ * Claims (claims.c): RFC 7519 §4.1 checks on the top-level members of a
+ * verified payload (m[0..n), from jwtsso_jscan_object). Fills res's times
+ * and claim; on JWTSSO_OK sets res->user, and res->iss / res->jti when
+ * they are strings, decoded into strings (room for the payload's length
+ * plus 3 NULs).
  */
 jwtsso_reason_t jwtsso_claims_check(const jwtsso_policy_t *pol,
-                                    const json_t *payload, long long now,
-                                    jwtsso_result_t *res);
+                                    const jwtsso_jmember_t *m, size_t n,
+                                    long long now, jwtsso_result_t *res,
+                                    char *strings);
 
 #endif /* JWTSSO_INTERNAL_H */

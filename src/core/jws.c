@@ -12,6 +12,14 @@
 #include <string.h>
 
 #include "internal.h"
+#include "jscan.h"
+
+/* Members of a JOSE header we make room for (more: a bad header), and of
+ * a payload on the stack (more: one allocation). */
+#define HEADER_MEMBERS 32
+#define PAYLOAD_MEMBERS 32
+/* Longer than any alg name we implement, with its NUL. */
+#define ALG_NAME_MAX 64
 
 /* ASCII case-insensitive "none" (RFC 7518 §3.6; refuse any spelling). */
 static int is_none(const char *s, size_t len)
@@ -45,20 +53,17 @@ static int serves(const jwtsso_key_t *k, jwtsso_family_t fam,
  * Returns OK, BAD_SIGNATURE, UNKNOWN_KID, NO_KEY (no key serves alg at
  * all, or none without kid when the token has none) or INTERNAL. */
 static jwtsso_reason_t check_sig(const jwtsso_keyset_t *ks,
-                                 jwtsso_alg_t alg, const json_t *kid,
+                                 jwtsso_alg_t alg, const char *want,
+                                 size_t wlen,
                                  const unsigned char *in, size_t inlen,
                                  const unsigned char *sig, size_t siglen)
 {
     jwtsso_family_t fam = jwtsso_alg_family(alg);
     const jwtsso_key_t *k;
-    const char *kkid, *want = NULL;
-    size_t i, klen, wlen = 0, tried = 0;
+    const char *kkid;
+    size_t i, klen, tried = 0;
     int pass, rv, failed = 0;
 
-    if (kid != NULL) {
-        want = json_string_value(kid);
-        wlen = json_string_length(kid);
-    }
     /* pass 0: the keys the token's kid names; pass 1: keys configured
      * without kid; pass 2, for a token without kid only: keys with a kid
      * (jsonwebtoken and PyJWT set no kid by default, and a JWKS gives
@@ -97,17 +102,45 @@ static jwtsso_reason_t check_sig(const jwtsso_keyset_t *ks,
     return failed ? JWTSSO_R_INTERNAL : JWTSSO_R_BAD_SIGNATURE;
 }
 
+/* The member of m[0..n) named name (plain), or NULL. Names are short: the
+ * length is compared first, so most members cost one comparison. */
+static const jwtsso_jmember_t *member(const jwtsso_jmember_t *m, size_t n,
+                                      const char *name)
+{
+    size_t i, len = strlen(name);
+
+    for (i = 0; i < n; i++) {
+        if (m[i].name_esc ? jwtsso_jstr_equals(m[i].name, m[i].name_len, 1,
+                                               name, len)
+                          : m[i].name_len == len
+                            && memcmp(m[i].name, name, len) == 0) {
+            return &m[i];
+        }
+    }
+    return NULL;
+}
+
+static jwtsso_reason_t scan_reason(int rc, jwtsso_reason_t bad)
+{
+    return rc == JWTSSO_JSCAN_DUPLICATE ? JWTSSO_R_DUPLICATE_MEMBER : bad;
+}
+
 jwtsso_reason_t jwtsso_jws_verify(const jwtsso_keyset_t *ks,
                                   const jwtsso_policy_t *pol,
                                   const char *token, size_t len,
                                   long long now, jwtsso_result_t *res)
 {
     const char *part[3];
-    size_t plen[3], dlen[3], i, n, cap, size;
+    size_t plen[3], dlen[3], i, n, cap, size, nh, np, kidlen = 0;
     unsigned char *buf = NULL, *dec[3];
-    json_t *header = NULL, *payload = NULL, *alg, *kid;
+    jwtsso_jmember_t hm[HEADER_MEMBERS], pm_small[PAYLOAD_MEMBERS];
+    jwtsso_jmember_t *pm = pm_small;
+    const jwtsso_jmember_t *alg, *kid;
+    char *strings, algname[ALG_NAME_MAX], *kidtext = NULL;
+    size_t alglen;
     unsigned allowed;
     jwtsso_reason_t rv;
+    int rc;
 
     if (res == NULL) {
         return JWTSSO_R_INTERNAL;
@@ -128,17 +161,17 @@ jwtsso_reason_t jwtsso_jws_verify(const jwtsso_keyset_t *ks,
     /* RFC 7515 §7.1: exactly three parts; none may be empty here (an
      * empty signature is an unsecured JWS, which we never accept). */
     part[0] = token;
-    for (i = 0, n = 0; i < len; i++) {
-        if (token[i] == '.') {
-            if (n == 2) {
-                rv = JWTSSO_R_MALFORMED;
-                goto done;
-            }
-            plen[n] = (size_t)(token + i - part[n]);
-            part[++n] = token + i + 1;
+    for (n = 0; n < 2; n++) {
+        const char *dot = memchr(part[n], '.', (size_t)(token + len - part[n]));
+
+        if (dot == NULL) {
+            rv = JWTSSO_R_MALFORMED;
+            goto done;
         }
+        plen[n] = (size_t)(dot - part[n]);
+        part[n + 1] = dot + 1;
     }
-    if (n != 2) {
+    if (memchr(part[2], '.', (size_t)(token + len - part[2])) != NULL) {
         rv = JWTSSO_R_MALFORMED;
         goto done;
     }
@@ -150,10 +183,16 @@ jwtsso_reason_t jwtsso_jws_verify(const jwtsso_keyset_t *ks,
         goto done;
     }
 
+    /* One allocation: the three decoded parts (the payload NUL-terminated,
+     * so the result can hand it out as text), then room for the strings
+     * decoded from the header and the payload (kid, user, iss, jti: each
+     * no longer than its JSON text, so the parts' length bounds them). */
     size = 1;
     for (i = 0; i < 3; i++) {
         size += jwtsso_b64url_decoded_max(plen[i]);
     }
+    size += jwtsso_b64url_decoded_max(plen[0])
+            + jwtsso_b64url_decoded_max(plen[1]) + 8;
     buf = malloc(size);
     if (buf == NULL) {
         rv = JWTSSO_R_INTERNAL;
@@ -166,30 +205,43 @@ jwtsso_reason_t jwtsso_jws_verify(const jwtsso_keyset_t *ks,
             goto done;
         }
         if (i < 2) {
-            dec[i + 1] = dec[i] + dlen[i];
+            dec[i + 1] = dec[i] + dlen[i] + (i == 1);
         }
     }
+    dec[1][dlen[1]] = '\0';
+    strings = (char *)dec[2] + dlen[2];
 
     /* The JOSE header (RFC 7515 §4). */
-    rv = jwtsso_json_load(dec[0], dlen[0], JWTSSO_R_BAD_HEADER, &header);
-    if (rv != JWTSSO_OK) {
+    rc = jwtsso_jscan_object((const char *)dec[0], dlen[0], hm,
+                             HEADER_MEMBERS, &nh);
+    if (rc != JWTSSO_JSCAN_OK) {
+        rv = scan_reason(rc, JWTSSO_R_BAD_HEADER);
         goto done;
     }
-    alg = json_object_get(header, "alg");
-    if (!json_is_string(alg)) {
+    alg = member(hm, nh, "alg");
+    if (alg == NULL || alg->type != JWTSSO_J_STRING) {
         rv = JWTSSO_R_BAD_HEADER;
         goto done;
     }
-    kid = json_object_get(header, "kid");
-    if (json_is_string(kid)) {
-        n = json_string_length(kid);
-        if (n >= sizeof(res->kid)) {
-            n = sizeof(res->kid) - 1;
-        }
-        memcpy(res->kid, json_string_value(kid), n);
+    kid = member(hm, nh, "kid");
+    if (kid != NULL && kid->type == JWTSSO_J_STRING) {
+        kidtext = strings;
+        kidlen = jwtsso_jstr_decode(kid->value, kid->value_len, kidtext);
+        strings += kidlen + 1;
+        n = kidlen < sizeof(res->kid) ? kidlen : sizeof(res->kid) - 1;
+        memcpy(res->kid, kidtext, n);
         res->kid[n] = '\0';
     }
-    if (is_none(json_string_value(alg), json_string_length(alg))) {
+    /* no alg name is longer than ALG_NAME_MAX - 1 bytes, even spelled
+     * with escapes ("\u006eone" is "none") */
+    if (alg->value_len < sizeof(algname)) {
+        alglen = jwtsso_jstr_decode(alg->value, alg->value_len, algname);
+    }
+    else {
+        alglen = 0;
+        algname[0] = '\0';
+    }
+    if (is_none(algname, alglen)) {
         rv = JWTSSO_R_ALG_NONE;
         goto done;
     }
@@ -197,8 +249,8 @@ jwtsso_reason_t jwtsso_jws_verify(const jwtsso_keyset_t *ks,
         rv = JWTSSO_R_MALFORMED;
         goto done;
     }
-    res->alg = jwtsso_alg_from_name(json_string_value(alg),
-                                    json_string_length(alg));
+    res->alg = alglen > 0 ? jwtsso_alg_from_name(algname, alglen)
+                          : JWTSSO_ALG_UNKNOWN;
     if (res->alg == JWTSSO_ALG_UNKNOWN) {
         rv = JWTSSO_R_ALG_UNKNOWN;
         goto done;
@@ -210,40 +262,58 @@ jwtsso_reason_t jwtsso_jws_verify(const jwtsso_keyset_t *ks,
     }
     /* RFC 7515 §4.1.11: we implement no extension, so any crit (and a
      * malformed one all the more) names one we do not understand. */
-    if (json_object_get(header, "crit") != NULL) {
+    if (member(hm, nh, "crit") != NULL) {
         rv = JWTSSO_R_CRIT;
         goto done;
     }
-    if (kid != NULL && !json_is_string(kid)) {
+    if (kid != NULL && kid->type != JWTSSO_J_STRING) {
         rv = JWTSSO_R_BAD_HEADER;
         goto done;
     }
 
     /* The signing input is the ASCII text "header.payload". */
-    rv = check_sig(ks, res->alg, kid, (const unsigned char *)token,
-                   plen[0] + 1 + plen[1], dec[2], dlen[2]);
+    rv = check_sig(ks, res->alg, kidtext, kidlen,
+                   (const unsigned char *)token, plen[0] + 1 + plen[1],
+                   dec[2], dlen[2]);
     if (rv != JWTSSO_OK) {
         goto done;
     }
 
-    rv = jwtsso_json_load(dec[1], dlen[1], JWTSSO_R_BAD_PAYLOAD, &payload);
+    /* The payload: a few members on the stack, more (a big token) in one
+     * more allocation; a member takes at least 4 bytes ("":0 and a comma). */
+    rc = jwtsso_jscan_object((const char *)dec[1], dlen[1], pm,
+                             PAYLOAD_MEMBERS, &np);
+    if (rc == JWTSSO_JSCAN_TOO_MANY) {
+        pm = malloc((dlen[1] / 4 + 2) * sizeof(*pm));
+        if (pm == NULL) {
+            rv = JWTSSO_R_INTERNAL;
+            goto done;
+        }
+        rc = jwtsso_jscan_object((const char *)dec[1], dlen[1], pm,
+                                 dlen[1] / 4 + 2, &np);
+    }
+    if (rc != JWTSSO_JSCAN_OK) {
+        rv = scan_reason(rc, JWTSSO_R_BAD_PAYLOAD);
+        goto done;
+    }
+    rv = jwtsso_claims_check(pol, pm, np, now, res, strings);
     if (rv != JWTSSO_OK) {
         goto done;
     }
-    rv = jwtsso_claims_check(pol, payload, now, res);
-    if (rv != JWTSSO_OK) {
-        goto done;
-    }
-    res->claims = payload;
-    payload = NULL;
+    res->payload = (const char *)dec[1];
+    res->payload_len = dlen[1];
+    res->mem = buf;
+    buf = NULL;
 
 done:
-    json_decref(header);
-    json_decref(payload);
+    if (pm != pm_small) {
+        free(pm);
+    }
     free(buf);
     if (rv != JWTSSO_OK && res != NULL) {
-        free(res->user);
         res->user = NULL;
+        res->iss = res->jti = NULL;
+        res->iss_len = res->jti_len = 0;
     }
     return rv;
 }
@@ -253,8 +323,7 @@ void jwtsso_result_clear(jwtsso_result_t *res)
     if (res == NULL) {
         return;
     }
-    free(res->user);
-    json_decref((json_t *)res->claims);
+    free(res->mem);
     memset(res, 0, sizeof(*res));
 }
 

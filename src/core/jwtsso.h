@@ -175,17 +175,24 @@ typedef struct {
     const char *audience;   /* required aud member, or NULL */
 } jwtsso_policy_t;
 
-/* What a verification tells. Pointers are owned by the result and freed by
- * jwtsso_result_clear(). On failure, fields that were known before the
- * failure are filled in (alg, kid, times) so a log line can say more. */
+/* What a verification tells. Pointers point into memory the result owns,
+ * freed by jwtsso_result_clear(). On failure, fields that were known before
+ * the failure are filled in (alg, kid, times) so a log line can say more. */
 typedef struct {
     jwtsso_alg_t alg;
     char kid[65];            /* the header's kid, truncated, "" if none */
     long long iat, exp, nbf; /* valid only when has_* is set */
     int has_iat, has_exp, has_nbf;
     const char *claim;       /* name of the claim a claim failure is about */
-    char *user;              /* the user claim (NUL-terminated), or NULL */
-    void *claims;            /* the payload, a Jansson json_t *, or NULL */
+    const char *user;        /* the user claim (NUL-terminated), or NULL */
+    const char *payload;     /* the payload: a JSON object text, checked
+                              * (jwtsso_view_make reads it), NUL-terminated,
+                              * or NULL */
+    size_t payload_len;
+    const char *iss, *jti;   /* the iss and jti claims when they are
+                              * strings, decoded, or NULL */
+    size_t iss_len, jti_len;
+    void *mem;               /* internal: what the pointers point into */
 } jwtsso_result_t;
 
 /* Verify token (len bytes, need not be NUL-terminated) at time now (Unix
@@ -238,18 +245,46 @@ typedef struct {
     jwtsso_claim_t *claims; /* the kept claims, flattened */
 } jwtsso_record_t;
 
-/* Build a record for a verified token. claims is the result's payload
- * (json_t *) or NULL; claims are kept in payload order while they fit in
- * JWTSSO_RECORD_CLAIMS_MAX; the names of the dropped ones are written,
+/* The claims of a verified token as the app sees them (DESIGN §6): each
+ * top-level claim flattened (strings decoded, numbers as sent, true /
+ * false, null as "", arrays joined with ",", objects and nested arrays as
+ * compact JSON), and the kept claims as one compact JSON object. Claims
+ * are kept in payload order while their cost in a record (escaped name
+ * and value, twice) fits in budget bytes; the first string claim equal to
+ * user is always kept. The names of dropped claims are written,
  * comma-separated, into dropped (dropped_len bytes, truncated, may be
- * NULL). sid is a caller-made random string ([A-Za-z0-9_-] only).
- * Returns a malloc'ed NUL-terminated record, or NULL (allocation, an
- * empty user, or a user and sid too long for JWTSSO_RECORD_MAX: users are
- * at most 255 bytes, so this does not happen for verified tokens). */
+ * NULL). Built in the caller's scratch: no allocation, one scan of the
+ * JSON. */
+typedef struct {
+    const char *claims_json;
+    size_t nclaims;
+    jwtsso_claim_t *claims;
+    size_t cost;            /* the record bytes the kept claims take */
+} jwtsso_view_t;
+
+/* Bytes of scratch jwtsso_view_make needs for a payload of len bytes. */
+size_t jwtsso_view_scratch_len(size_t len);
+/* payload: a JSON object text a verification accepted (res->payload), or
+ * NULL (no claims). Returns JWTSSO_OK, JWTSSO_R_BAD_PAYLOAD (not a JSON
+ * object) or JWTSSO_R_INTERNAL (scratch too small). */
+jwtsso_reason_t jwtsso_view_make(const char *payload, size_t len,
+                                 const char *user, size_t budget,
+                                 jwtsso_view_t *view, void *scratch,
+                                 size_t scratch_len, char *dropped,
+                                 size_t dropped_len);
+
+/* Build a record for a verified token: user, times, sid and the claims
+ * of payload (res->payload, or NULL), kept as jwtsso_view_make keeps them
+ * under JWTSSO_RECORD_CLAIMS_MAX. sid is a caller-made random string
+ * ([A-Za-z0-9_-] only). Returns a malloc'ed NUL-terminated record, or
+ * NULL (allocation, an empty user, or a user and sid too long for
+ * JWTSSO_RECORD_MAX: users are at most 255 bytes, so this does not happen
+ * for verified tokens). */
 char *jwtsso_record_make(const jwtsso_mackey_t *k,
                          const char *realm, const char *origin,
                          const char *user, long long auth_time,
-                         long long end, const char *sid, const void *claims,
+                         long long end, const char *sid,
+                         const char *payload, size_t payload_len,
                          char *dropped, size_t dropped_len);
 
 /* Bytes of scratch jwtsso_record_check needs for a record of len chars. */

@@ -489,8 +489,7 @@ static void test_rfc7515_a2(void)
           && res.alg == JWTSSO_ALG_RS256 && res.user != NULL
           && strcmp(res.user, "joe") == 0 && res.has_exp
           && res.exp == 1300819380
-          && json_is_true(json_object_get(res.claims,
-                                          "http://example.com/is_root")));
+          && strstr(res.payload, "\"http://example.com/is_root\":true") != NULL);
     jwtsso_result_clear(&res);
     expect("rfc7515_a2_rs256_expired", ks, &pol, A2_TOKEN, RFC_NOW + 20,
            JWTSSO_R_EXPIRED);
