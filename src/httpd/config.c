@@ -42,6 +42,7 @@ void *jwtsso_cfg_create_dir(apr_pool_t *p, char *dir)
     c->session_max_age = 28800;
     c->max_token_size = 8192;
     c->pass_claims = JWTSSO_PASS_ENV;
+    c->bearer_cache = 1;
     return c;
 }
 
@@ -73,6 +74,7 @@ void *jwtsso_cfg_merge_dir(apr_pool_t *p, void *basev, void *addv)
     MERGE(session_max_age);
     MERGE(max_token_size);
     MERGE(accept_bearer);
+    MERGE(bearer_cache);
     MERGE(pass_claims);
     MERGE(logout_redirect);
     /* JWTSSOPublicURL sets three fields together */
@@ -618,6 +620,10 @@ static const char *set_flag(cmd_parms *cmd, void *dv, int on)
         c->accept_bearer = on;
         c->accept_bearer_set = 1;
     }
+    else if (!strcasecmp(n, JWTSSO_D_BEARER_CACHE)) {
+        c->bearer_cache = on;
+        c->bearer_cache_set = 1;
+    }
     note_where(cmd, c);
     return NULL;
 }
@@ -831,6 +837,12 @@ const command_rec jwtsso_cfg_cmds[] = {
     AP_INIT_TAKE1(JWTSSO_D_REPLAY_CACHE, jwtsso_replay_set, NULL, RSRC_CONF,
         "socache store of consumed tokens: PROVIDER[:ARGS] or none "
         "(default shmcb)"),
+    AP_INIT_FLAG(JWTSSO_D_BEARER_CACHE, set_flag, NULL, DIRS,
+        "remember bearer tokens verified with a public key, until their exp "
+        "(default On)"),
+    AP_INIT_TAKE1(JWTSSO_D_BEARER_CACHE_SIZE, jwtsso_bcache_set, NULL,
+        RSRC_CONF, "bearer tokens each httpd child remembers (default "
+        "1024; 0: none)"),
     { NULL }
 };
 

@@ -23,7 +23,6 @@
 #include "apr_strings.h"
 #include "apr_lib.h"
 
-#include <jansson.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
@@ -100,15 +99,24 @@ static const char *redacted_query(request_rec *r, const req_t *st,
 
 /* Remove every incoming header a client could use to pose as us:
  * X-JWTSSO-* in any case, and the X_JWTSSO_ spelling (DESIGN §6). */
+typedef struct {
+    apr_pool_t *pool;
+    apr_array_header_t *names;      /* made at the first one found */
+} spoofed_t;
+
 static int spoofed(void *rec, const char *key, const char *value)
 {
-    apr_array_header_t *names = rec;
+    spoofed_t *f = rec;
 
     (void)value;
-    if (!strncasecmp(key, "X-JWTSSO-", 9) || !strncasecmp(key, "X_JWTSSO_", 9)
-        || !strncasecmp(key, "X-JWTSSO_", 9)
-        || !strncasecmp(key, "X_JWTSSO-", 9)) {
-        *(const char **)apr_array_push(names) = key;
+    /* x, then '-' or '_', "jwtsso" in any case, '-' or '_' */
+    if ((key[0] | 0x20) == 'x' && (key[1] == '-' || key[1] == '_')
+        && !strncasecmp(key + 2, "JWTSSO", 6)
+        && (key[8] == '-' || key[8] == '_')) {
+        if (!f->names) {
+            f->names = apr_array_make(f->pool, 2, sizeof(const char *));
+        }
+        *(const char **)apr_array_push(f->names) = key;
     }
     return 1;
 }
@@ -116,7 +124,7 @@ static int spoofed(void *rec, const char *key, const char *value)
 int jwtsso_flow_post_perdir(request_rec *r)
 {
     jwtsso_dir_cfg *cfg;
-    apr_array_header_t *names;
+    spoofed_t found;
     req_t *st;
     int i;
 
@@ -124,10 +132,13 @@ int jwtsso_flow_post_perdir(request_rec *r)
         return DECLINED;
     }
     cfg = dir_cfg(r);
-    names = apr_array_make(r->pool, 2, sizeof(const char *));
-    apr_table_do(spoofed, names, r->headers_in, NULL);
-    for (i = 0; i < names->nelts; i++) {
-        apr_table_unset(r->headers_in, ((const char **)names->elts)[i]);
+    /* the array is made only when a header is found (most requests have
+     * none) */
+    found.pool = r->pool;
+    found.names = NULL;
+    apr_table_do(spoofed, &found, r->headers_in, NULL);
+    for (i = 0; found.names && i < found.names->nelts; i++) {
+        apr_table_unset(r->headers_in, ((const char **)found.names->elts)[i]);
     }
     st = req_state(r, cfg);
     if (st->ntokens > 0) {
@@ -161,7 +172,9 @@ static const char *fingerprint(request_rec *r, const char *token)
                         md[3]);
 }
 
-static const char *random_id(request_rec *r)
+/* 16 random bytes; as 32 hex digits (the state, in cookies and URLs) or,
+ * shorter, as 22 base64url characters (the login id kept in a record). */
+static const char *random_id(request_rec *r, int b64)
 {
     unsigned char raw[STATE_BYTES];
     char *out = apr_palloc(r->pool, STATE_BYTES * 2 + 1);
@@ -169,6 +182,10 @@ static const char *random_id(request_rec *r)
 
     if (apr_generate_random_bytes(raw, sizeof(raw)) != APR_SUCCESS) {
         return NULL;
+    }
+    if (b64) {
+        jwtsso_b64url_encode(raw, sizeof(raw), out);
+        return out;
     }
     for (i = 0; i < STATE_BYTES; i++) {
         apr_snprintf(out + i * 2, 3, "%02x", raw[i]);
@@ -246,7 +263,8 @@ static const char *make_record(request_rec *r, const jwtsso_dir_cfg *cfg,
                                const jwtsso_result_t *res,
                                jwtsso_record_t *rec)
 {
-    const char *realm = ap_auth_name(r), *origin, *sid = random_id(r), *text;
+    const char *realm = ap_auth_name(r), *origin, *text;
+    const char *sid = random_id(r, 1);
     long long now = (long long)apr_time_sec(r->request_time);
     char dropped[256] = "";
     jwtsso_reason_t why;
@@ -258,7 +276,8 @@ static const char *make_record(request_rec *r, const jwtsso_dir_cfg *cfg,
     record = sid ? jwtsso_record_make(jwtsso_cfg_record_key(cfg),
                                       realm ? realm : "", origin, res->user,
                                       now, now + cfg->session_max_age, sid,
-                                      res->claims, dropped, sizeof(dropped))
+                                      res->payload, res->payload_len,
+                                      dropped, sizeof(dropped))
                  : NULL;
     if (!record) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JWTSSO_LOGNO(00405)
@@ -290,21 +309,17 @@ static const char *make_record(request_rec *r, const jwtsso_dir_cfg *cfg,
 static void replay_key(const jwtsso_result_t *res, const char *token,
                        unsigned char *key)
 {
-    const json_t *jti = json_object_get(res->claims, "jti");
-    const json_t *iss = json_object_get(res->claims, "iss");
     unsigned int n = 0;
     EVP_MD_CTX *md = EVP_MD_CTX_new();
 
     if (md && EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
-        if (json_is_string(jti)) {
+        if (res->jti) {
             EVP_DigestUpdate(md, "jti\0", 4);
-            if (json_is_string(iss)) {
-                EVP_DigestUpdate(md, json_string_value(iss),
-                                 json_string_length(iss));
+            if (res->iss) {
+                EVP_DigestUpdate(md, res->iss, res->iss_len);
             }
             EVP_DigestUpdate(md, "\0", 1);
-            EVP_DigestUpdate(md, json_string_value(jti),
-                             json_string_length(jti));
+            EVP_DigestUpdate(md, res->jti, res->jti_len);
         }
         else {
             EVP_DigestUpdate(md, "jws\0", 4);
@@ -470,13 +485,51 @@ static int bearer_refused(request_rec *r, const char *error)
     return refuse(r);
 }
 
+/* What a verified bearer token gives the app, as a record that lives in
+ * r->pool only: the claims view (jwtsso_view_make), no MAC, no sid. */
+static int bearer_record(request_rec *r, const jwtsso_result_t *res,
+                         jwtsso_record_t *rec)
+{
+    size_t slen = jwtsso_view_scratch_len(res->payload_len);
+    void *scratch = apr_palloc(r->pool, slen);
+    char dropped[256];
+    jwtsso_view_t v;
+
+    if (jwtsso_view_make(res->payload, res->payload_len, res->user,
+                         JWTSSO_RECORD_CLAIMS_MAX, &v, scratch, slen,
+                         dropped, sizeof(dropped)) != JWTSSO_OK) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JWTSSO_LOGNO(00420)
+                      "cannot pass the claims of a verified bearer token");
+        return 0;
+    }
+    if (*dropped) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, JWTSSO_LOGNO(00406)
+                      "claims not kept in the session (over %d bytes): %s",
+                      JWTSSO_RECORD_CLAIMS_MAX,
+                      ap_escape_logitem(r->pool, dropped));
+    }
+    memset(rec, 0, sizeof(*rec));
+    rec->user = apr_pstrdup(r->pool, res->user);
+    rec->auth_time = (long long)apr_time_sec(r->request_time);
+    rec->end = res->exp;
+    rec->sid = "";
+    rec->claims_json = v.claims_json;
+    rec->nclaims = v.nclaims;
+    rec->claims = v.claims;
+    return 1;
+}
+
 /* JWTSSOAcceptBearer On: a token per request, exp required, no session
- * written. */
+ * written. A token verified with a public key is remembered, until its own
+ * exp, in this process's bearer cache (JWTSSOBearerCache): a repeated
+ * token then costs a hash and a lookup, not a signature check. */
 static int bearer(request_rec *r, const jwtsso_dir_cfg *cfg, req_t *st,
                   const char *token)
 {
     jwtsso_result_t res;
     jwtsso_reason_t why;
+    unsigned char ckey[JWTSSO_BCACHE_KEY_LEN];
+    int cached;
 
     if (!*token) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, JWTSSO_LOGNO(00419)
@@ -484,22 +537,30 @@ static int bearer(request_rec *r, const jwtsso_dir_cfg *cfg, req_t *st,
                       "Bearer header without a token");
         return bearer_refused(r, "invalid_request");
     }
-    /* max age off: a bearer token lives until its exp, which it must have */
-    /* the fingerprint (a SHA-256) only when a refusal is logged: an
-     * accepted bearer request pays for nothing it does not use */
-    why = verify(r, cfg, token, -1, "bearer token", NULL,
-                 &res);
+    cached = jwtsso_bcache_key(r, cfg, token, ckey);
+    if (cached && jwtsso_bcache_get(r, ckey, &st->rec)) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, JWTSSO_LOGNO(00421)
+                      "bearer token of user '%s' verified before: from "
+                      "this child's cache (until its exp)",
+                      ap_escape_logitem(r->pool, st->rec.user));
+        jwtsso_session_apply(r, cfg, &st->rec);
+        return OK;
+    }
+    /* max age off: a bearer token lives until its exp, which it must have;
+     * the fingerprint (a SHA-256) only when a refusal is logged */
+    why = verify(r, cfg, token, -1, "bearer token", NULL, &res);
     if (why == JWTSSO_R_INTERNAL) {
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     if (why != JWTSSO_OK) {
         return bearer_refused(r, "invalid_token");
     }
-    /* the claims reach the app the way a session's do: through a record
-     * made (and checked) in memory only */
-    if (!make_record(r, cfg, &res, &st->rec)) {
+    if (!bearer_record(r, &res, &st->rec)) {
         jwtsso_result_clear(&res);
         return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    if (cached && !(JWTSSO_ALGBIT(res.alg) & JWTSSO_ALGS_HMAC)) {
+        jwtsso_bcache_put(r, ckey, res.exp, &st->rec);
     }
     jwtsso_result_clear(&res);
     jwtsso_session_apply(r, cfg, &st->rec);
@@ -563,7 +624,7 @@ static int unauthenticated(request_rec *r, const jwtsso_dir_cfg *cfg,
     }
     query = jwtsso_url_query_build(r->pool, st->pairs, drop);
     if (cfg->state) {
-        state = random_id(r);
+        state = random_id(r, 0);
         if (!state) {
             ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JWTSSO_LOGNO(00411)
                           "no randomness for the login state");

@@ -50,6 +50,8 @@ extern module AP_MODULE_DECLARE_DATA auth_jwtsso_module;
 #define JWTSSO_D_PASS_CLAIMS     "JWTSSOPassClaims"
 #define JWTSSO_D_LOGOUT_REDIRECT "JWTSSOLogoutRedirect"
 #define JWTSSO_D_REPLAY_CACHE    "JWTSSOReplayCache"
+#define JWTSSO_D_BEARER_CACHE    "JWTSSOBearerCache"
+#define JWTSSO_D_BEARER_CACHE_SIZE "JWTSSOBearerCacheSize"
 
 #define JWTSSO_HANDLER_LOGOUT    "jwtsso-logout"
 
@@ -101,6 +103,7 @@ typedef struct {
     long long session_max_age;
     long long max_token_size;
     int accept_bearer;
+    int bearer_cache;               /* JWTSSOBearerCache */
     int pass_claims;                /* JWTSSO_PASS_* bits */
     const char *logout_redirect;
     const char *where;              /* file:line of the first JWTSSO line */
@@ -124,9 +127,31 @@ typedef struct {
     unsigned int session_max_age_set:1;
     unsigned int max_token_size_set:1;
     unsigned int accept_bearer_set:1;
+    unsigned int bearer_cache_set:1;
     unsigned int pass_claims_set:1;
     unsigned int logout_redirect_set:1;
 } jwtsso_dir_cfg;
+
+/* bcache.c: the per-process cache of bearer tokens verified with a public
+ * key: JWTSSOBearerCacheSize N (main server only; default 1024 entries, 0
+ * none) and JWTSSOBearerCache On|Off (per section, default On). */
+#define JWTSSO_BCACHE_DEFAULT 1024
+#define JWTSSO_BCACHE_KEY_LEN 32
+const char *jwtsso_bcache_set(cmd_parms *cmd, void *dv, const char *arg);
+int jwtsso_bcache_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
+                             apr_pool_t *ptemp);
+void jwtsso_bcache_child_init(apr_pool_t *p, server_rec *s);
+/* The cache key of token under cfg's policy into key; 0 when the cache is
+ * off (here or for the process) or cfg has no public key (nothing to
+ * gain). */
+int jwtsso_bcache_key(request_rec *r, const jwtsso_dir_cfg *cfg,
+                      const char *token, unsigned char *key);
+/* A hit fills rec (strings in r->pool) and returns 1. */
+int jwtsso_bcache_get(request_rec *r, const unsigned char *key,
+                      jwtsso_record_t *rec);
+/* Keep rec (user and claims) under key until `until` (the token's exp). */
+void jwtsso_bcache_put(request_rec *r, const unsigned char *key,
+                       long long until, const jwtsso_record_t *rec);
 
 /* config.c */
 void *jwtsso_cfg_create_dir(apr_pool_t *p, char *dir);

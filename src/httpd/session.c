@@ -182,28 +182,23 @@ void jwtsso_session_apply(request_rec *r, const jwtsso_dir_cfg *cfg,
     r->ap_auth_type = (char *)ap_auth_type(r);   /* AUTH_TYPE for CGI */
     /* Names that map to the same variable or header ("Role" and "role",
      * "a b" and "a-b"): the first claim wins, so a later one (a custom
-     * claim a user may set) never shadows it. */
+     * claim a user may set) never shadows it. Set from the last to the
+     * first, each overwriting, so the first is what stays. */
     if (cfg->pass_claims & JWTSSO_PASS_ENV) {
-        apr_table_t *seen = apr_table_make(r->pool, (int)rec->nclaims + 1);
-
         apr_table_setn(r->subprocess_env, "JWTSSO_CLAIMS", rec->claims_json);
-        for (i = 0; i < rec->nclaims; i++) {
-            const char *n = env_name(r->pool, rec->claims[i].name);
-            if (!apr_table_get(seen, n)) {
-                apr_table_setn(seen, n, "");
-                apr_table_setn(r->subprocess_env, n, rec->claims[i].value);
-            }
+        for (i = rec->nclaims; i-- > 0;) {
+            apr_table_setn(r->subprocess_env,
+                           env_name(r->pool, rec->claims[i].name),
+                           rec->claims[i].value);
         }
     }
     if (cfg->pass_claims & JWTSSO_PASS_HEADERS) {
         /* incoming X-JWTSSO-* headers were removed before authentication
          * (jwtsso_flow_post_perdir), so any such header is one of ours */
-        for (i = 0; i < rec->nclaims; i++) {
-            const char *n = header_name(r->pool, rec->claims[i].name);
-            if (!apr_table_get(r->headers_in, n)) {
-                apr_table_setn(r->headers_in, n,
-                               header_value(r->pool, rec->claims[i].value));
-            }
+        for (i = rec->nclaims; i-- > 0;) {
+            apr_table_setn(r->headers_in,
+                           header_name(r->pool, rec->claims[i].name),
+                           header_value(r->pool, rec->claims[i].value));
         }
     }
 }

@@ -12,7 +12,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 if [ $# -eq 0 ]; then
-    set -- t/unit/test_core t/unit/test_keys
+    set -- t/unit/test_core t/unit/test_keys t/unit/test_jscan t/unit/test_vcache t/unit/test_b64
 fi
 NODE_PATH=${NODE_PATH:-$top/node/node_modules}
 export NODE_PATH

@@ -1,0 +1,220 @@
+/*
+ * bcache.c - the per-process cache of verified bearer tokens
+ * (JWTSSOBearerCacheSize, JWTSSOBearerCache; DESIGN §8).
+ *
+ * A bearer token signed with a public key (RS*, PS*, ES*, EdDSA) costs a
+ * public-key verification per request; API clients send the same token
+ * until it expires. Each httpd child keeps the last verified ones
+ * (src/core/vcache.c): keyed by SHA-256 over what decides the verdict (the
+ * section's key set, algorithms, issuer, audience, user claim, skew and
+ * size cap) and the whole token, holding what the app is given (user and
+ * claims), valid until the token's own exp and never longer. HMAC tokens
+ * are not cached: checking one costs about what the lookup does.
+ *
+ * Only a verified token is ever stored, and only under the exact bytes of
+ * that token and that policy, so a cache hit grants nothing a verification
+ * would not have. What it cannot see: a key removed from the configuration
+ * (a restart starts new children with empty caches).
+ */
+#include "glue.h"
+
+#include "apr_strings.h"
+
+#include <openssl/evp.h>
+
+#include "vcache.h"
+
+/* The largest blob kept: user, claims JSON and flat claims, all bounded
+ * by JWTSSO_RECORD_CLAIMS_MAX, fit well inside. */
+#define BLOB_MAX 8192
+
+/* JWTSSOBearerCacheSize: entries per child; -1 until a configuration sets it.
+ * Reset by pre_config, as the configuration is read anew on a restart. */
+static long configured = -1;
+static jwtsso_vcache_t *cache;
+
+const char *jwtsso_bcache_set(cmd_parms *cmd, void *dv, const char *arg)
+{
+    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+    char *end;
+    long n;
+
+    (void)dv;
+    if (err) {
+        return err;
+    }
+    n = strtol(arg, &end, 10);
+    if (*arg < '0' || *arg > '9' || *end || (n != 0 && n < 16)
+        || n > 1048576) {
+        return JWTSSO_D_BEARER_CACHE_SIZE " takes a number of tokens, 0 "
+               "(no cache) or from 16 to 1048576; e.g. "
+               JWTSSO_D_BEARER_CACHE_SIZE " 1024";
+    }
+    configured = n;
+    return NULL;
+}
+
+int jwtsso_bcache_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
+                             apr_pool_t *ptemp)
+{
+    (void)pconf;
+    (void)plog;
+    (void)ptemp;
+    configured = -1;
+    return OK;
+}
+
+static apr_status_t bcache_free(void *data)
+{
+    (void)data;
+    jwtsso_vcache_free(cache);
+    cache = NULL;
+    return APR_SUCCESS;
+}
+
+void jwtsso_bcache_child_init(apr_pool_t *p, server_rec *s)
+{
+    long n = configured < 0 ? JWTSSO_BCACHE_DEFAULT : configured;
+
+    if (n == 0) {
+        return;
+    }
+    cache = jwtsso_vcache_new((size_t)n, BLOB_MAX);
+    if (!cache) {
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, JWTSSO_LOGNO(00801)
+                     "cannot make the bearer token cache (%ld entries): "
+                     "out of memory; bearer tokens are verified each time",
+                     n);
+        return;
+    }
+    apr_pool_cleanup_register(p, NULL, bcache_free, apr_pool_cleanup_null);
+}
+
+/* Feed a string and its NUL (NULL as a lone 0xff) to the digest. */
+static void put_str(EVP_MD_CTX *md, const char *s)
+{
+    static const unsigned char none = 0xff;
+
+    if (s) {
+        EVP_DigestUpdate(md, s, strlen(s) + 1);
+    }
+    else {
+        EVP_DigestUpdate(md, &none, 1);
+    }
+}
+
+int jwtsso_bcache_key(request_rec *r, const jwtsso_dir_cfg *cfg,
+                      const char *token, unsigned char *key)
+{
+    struct {
+        const void *keys;
+        unsigned algs;
+        long long skew, max_token_size;
+    } id;
+    unsigned int n = 0;
+    EVP_MD_CTX *md;
+    int ok;
+
+    (void)r;
+    /* only where a public key could verify the token */
+    if (!cache || !cfg->bearer_cache || !cfg->keys
+        || !(jwtsso_keyset_algs(cfg->keys->keys) & ~JWTSSO_ALGS_HMAC)) {
+        return 0;
+    }
+    memset(&id, 0, sizeof(id));
+    id.keys = cfg->keys->keys;
+    id.algs = cfg->algs;
+    id.skew = cfg->skew;
+    id.max_token_size = cfg->max_token_size;
+    md = EVP_MD_CTX_new();
+    ok = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL)
+         && EVP_DigestUpdate(md, &id, sizeof(id));
+    if (ok) {
+        put_str(md, cfg->issuer);
+        put_str(md, cfg->audience);
+        put_str(md, cfg->user_claim);
+        ok = EVP_DigestUpdate(md, token, strlen(token))
+             && EVP_DigestFinal_ex(md, key, &n) && n == JWTSSO_BCACHE_KEY_LEN;
+    }
+    EVP_MD_CTX_free(md);
+    return ok;
+}
+
+static void *pool_alloc(void *ctx, size_t len)
+{
+    return apr_palloc(ctx, len);
+}
+
+/* blob: user NUL claims_json NUL { name NUL value NUL } */
+int jwtsso_bcache_get(request_rec *r, const unsigned char *key,
+                      jwtsso_record_t *rec)
+{
+    void *blob;
+    size_t len, n = 0, i;
+    const char *p, *end;
+
+    if (!cache || !jwtsso_vcache_get(cache, key,
+                                     (long long)apr_time_sec(r->request_time),
+                                     pool_alloc, r->pool, &blob, &len)) {
+        return 0;
+    }
+    p = blob;
+    end = p + len;
+    /* what we stored: at least two strings, every one NUL-terminated */
+    if (len < 2 || end[-1] != '\0') {
+        return 0;
+    }
+    for (i = 0; p + i < end; i++) {
+        n += p[i] == '\0';
+    }
+    if (n < 2 || n % 2) {
+        return 0;
+    }
+    memset(rec, 0, sizeof(*rec));
+    rec->user = p;
+    p += strlen(p) + 1;
+    rec->claims_json = p;
+    p += strlen(p) + 1;
+    rec->nclaims = (n - 2) / 2;
+    rec->claims = apr_palloc(r->pool, (rec->nclaims + 1) * sizeof(*rec->claims));
+    for (i = 0; i < rec->nclaims; i++) {
+        rec->claims[i].name = p;
+        p += strlen(p) + 1;
+        rec->claims[i].value = p;
+        p += strlen(p) + 1;
+    }
+    rec->sid = "";
+    rec->auth_time = (long long)apr_time_sec(r->request_time);
+    return 1;
+}
+
+void jwtsso_bcache_put(request_rec *r, const unsigned char *key,
+                       long long until, const jwtsso_record_t *rec)
+{
+    size_t len, i, n;
+    char *blob, *p;
+
+    if (!cache) {
+        return;
+    }
+    len = strlen(rec->user) + 1 + strlen(rec->claims_json) + 1;
+    for (i = 0; i < rec->nclaims; i++) {
+        len += strlen(rec->claims[i].name) + 1
+               + strlen(rec->claims[i].value) + 1;
+    }
+    if (len > BLOB_MAX) {
+        return;
+    }
+    blob = apr_palloc(r->pool, len);
+    p = blob;
+#define PUT(s) (n = strlen(s) + 1, memcpy(p, (s), n), p += n)
+    PUT(rec->user);
+    PUT(rec->claims_json);
+    for (i = 0; i < rec->nclaims; i++) {
+        PUT(rec->claims[i].name);
+        PUT(rec->claims[i].value);
+    }
+#undef PUT
+    jwtsso_vcache_put(cache, key, (long long)apr_time_sec(r->request_time),
+                      until, blob, len);
+}
