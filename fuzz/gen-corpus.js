@@ -171,12 +171,20 @@ static const char *const fuzz_tokens[] = {
 const mackey = crypto.createHmac('sha256', MATERIAL).update('jwtsso session record v1').digest();
 const esc = (s) => Buffer.from(String(s), 'utf8').toString('latin1').replace(/[\x00-\x1f\x7f%=]/g,
     (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'));
+// record.c's body: user, times, sid, then each claim once, typed
+// (s string, n number/literal, z null, j array/object + an "=J" JSON line)
 function body(user, at, end, sid, kept) {
-    const fields = [esc(user), String(at), String(end), esc(sid), esc(JSON.stringify(kept))];
+    const fields = [esc(user), String(at), String(end), esc(sid)];
     for (const [n, v] of Object.entries(kept)) {
-        const flat = Array.isArray(v) ? v.map((x) => (typeof x === 'object' && x !== null ? JSON.stringify(x) : x === null ? '' : String(x))).join(',')
-            : v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
-        fields.push(esc(n) + '=' + esc(flat));
+        if (v === null) {
+            fields.push(esc(n) + '=z');
+        } else if (typeof v === 'object') {
+            const flat = Array.isArray(v) ? v.map((x) => (typeof x === 'object' && x !== null ? JSON.stringify(x) : x === null ? '' : String(x))).join(',')
+                : JSON.stringify(v);
+            fields.push(esc(n) + '=j' + esc(flat), '=J' + esc(JSON.stringify(v)));
+        } else {
+            fields.push(esc(n) + '=' + (typeof v === 'string' ? 's' : 'n') + esc(String(v)));
+        }
     }
     return Buffer.from(fields.join('\n'), 'latin1');
 }
@@ -204,24 +212,27 @@ function seal(b, realm = REALM, origin = ORIGIN) {
         'record-too-long': seal(body('alice', NOW, NOW + 60, 's', { pad: 'p'.repeat(2700) })),
         // bodies: the fuzz target MACs these itself
         'body-valid': b1,
-        'body-minimal': 'u\n0\n1700000001\n\n{}',
-        'body-claims': 'alice\n1699999900\n1700003600\nsid\n{"a":"1","b":[1,2]}\na=1\nb=1,2',
-        'body-escapes': 'a%25b%3Dc%0Ad\n1\n1700000001\ns%0A\n{}\nx%3Dy=v%25w%3Dz%0A',
-        'body-lowercase-hex': 'a%0ab\n1\n1700000001\ns\n{}',
-        'body-needless-escape': 'a%41b\n1\n1700000001\ns\n{}',
-        'body-escaped-nul': 'a%00b\n1\n1700000001\ns\n{}',
-        'body-percent-at-end': 'alice\n1\n1700000001\ns\n{}\na=%4',
-        'body-raw-equals-in-user': 'a=b\n1\n1700000001\ns\n{}',
-        'body-claim-without-equals': 'alice\n1\n1700000001\ns\n{}\nnoequals',
-        'body-claim-two-equals': 'alice\n1\n1700000001\ns\n{}\na=b=c',
-        'body-minus-zero': 'alice\n-0\n1700000001\ns\n{}',
-        'body-leading-zero': 'alice\n01\n1700000001\ns\n{}',
-        'body-overflow': 'alice\n9223372036854775808\n1700000001\ns\n{}',
-        'body-min': 'alice\n-9223372036854775808\n9223372036854775807\ns\n{}',
-        'body-empty-user': '\n1\n1700000001\ns\n{}',
-        'body-four-fields': 'alice\n1\n1700000001\ns',
-        'body-json-not-object': 'alice\n1\n1700000001\ns\n[]',
-        'body-many-claims': 'alice\n1\n1700000001\ns\n{}' + '\n=' .repeat(200),
+        'body-minimal': 'u\n0\n1700000001\n',
+        'body-claims': 'alice\n1699999900\n1700003600\nsid\na=s1\nb=j1,2\n=J[1,2]\nn=n1.5\nz=z',
+        'body-escapes': 'a%25b%3Dc%0Ad\n1\n1700000001\ns%0A\nx%3Dy=sv%25w%3Dz%0A',
+        'body-lowercase-hex': 'a%0ab\n1\n1700000001\ns',
+        'body-needless-escape': 'a%41b\n1\n1700000001\ns',
+        'body-escaped-nul': 'a%00b\n1\n1700000001\ns',
+        'body-percent-at-end': 'alice\n1\n1700000001\ns\na=s%4',
+        'body-raw-equals-in-user': 'a=b\n1\n1700000001\ns',
+        'body-claim-without-equals': 'alice\n1\n1700000001\ns\nnoequals',
+        'body-claim-two-equals': 'alice\n1\n1700000001\ns\na=sb=c',
+        'body-claim-no-type': 'alice\n1\n1700000001\ns\na=',
+        'body-claim-bad-type': 'alice\n1\n1700000001\ns\na=xv',
+        'body-json-line-alone': 'alice\n1\n1700000001\ns\n=J[1]',
+        'body-container-no-json': 'alice\n1\n1700000001\ns\na=j1',
+        'body-minus-zero': 'alice\n-0\n1700000001\ns',
+        'body-leading-zero': 'alice\n01\n1700000001\ns',
+        'body-overflow': 'alice\n9223372036854775808\n1700000001\ns',
+        'body-min': 'alice\n-9223372036854775808\n9223372036854775807\ns',
+        'body-empty-user': '\n1\n1700000001\ns',
+        'body-three-fields': 'alice\n1\n1700000001',
+        'body-many-claims': 'alice\n1\n1700000001\ns' + '\n=s'.repeat(200),
         // "user NUL claims": the fuzz target makes records from these
         'make-simple': 'alice\0' + JSON.stringify(kept),
         'make-user-only': 'alice',

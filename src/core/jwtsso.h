@@ -214,8 +214,8 @@ char *jwtsso_jws_sign_hmac(jwtsso_alg_t alg,
  * Session records. A record is a compact string
  *     "j1." b64url(body) "." b64url(HMAC-SHA256(key, ctx || body))
  * where ctx binds the record to the realm and the public origin. The body
- * is a few newline-separated fields, percent-escaped, so checking a record
- * needs no JSON parser.
+ * is a few newline-separated fields, percent-escaped, the claims among
+ * them already flat, so checking a record needs no JSON parser.
  */
 #define JWTSSO_MACKEY_LEN 32
 typedef struct jwtsso_mackey jwtsso_mackey_t;
@@ -230,17 +230,31 @@ void jwtsso_mackey_free(jwtsso_mackey_t *k);
 #define JWTSSO_RECORD_CLAIMS_MAX 2048 /* bytes of claims kept in a record */
 #define JWTSSO_RECORD_MAX 3600        /* a record longer is malformed */
 
+/* One claim as the app sees it. type: 's' a string (value decoded), 'n' a
+ * number, true or false (value as sent), 'z' null (value ""), 'j' an array
+ * or object (value flat: elements joined with ","; json its compact JSON
+ * text). */
 typedef struct {
     const char *name;
     const char *value;  /* scalar as text; arrays joined with "," */
+    const char *json;   /* type 'j': the compact JSON; else NULL */
+    char type;
 } jwtsso_claim_t;
+
+/* The claims c[0..n) as one compact JSON object (JWTSSO_CLAIMS): written
+ * to out (NUL-terminated) unless out is NULL; returns its length without
+ * the NUL either way. Strings are written with JSON's escapes (", \ and
+ * control characters), numbers, literals and type 'j' as they are. */
+size_t jwtsso_claims_json(const jwtsso_claim_t *c, size_t n, char *out);
 
 typedef struct {
     const char *user;
     long long auth_time;    /* when the login happened */
     long long end;          /* absolute end of the session */
     const char *sid;        /* random login id, fresh per login */
-    const char *claims_json;/* the kept claims as one JSON object text */
+    const char *claims_json;/* the kept claims as one JSON object text, or
+                             * NULL: jwtsso_record_check leaves it to
+                             * jwtsso_claims_json, for who needs it */
     size_t nclaims;
     jwtsso_claim_t *claims; /* the kept claims, flattened */
 } jwtsso_record_t;

@@ -4,12 +4,17 @@
  *
  *     record = "j1." b64url(body) "." b64url(HMAC-SHA256(key, ctx || body))
  *     ctx    = "jwtsso-record-v1" NUL realm NUL origin NUL
- *     body   = user LF auth_time LF end LF sid LF claims_json
- *              { LF name "=" value }
+ *     body   = user LF auth_time LF end LF sid { LF claim }
+ *     claim  = name "=" ( "s" string | "n" number-or-literal | "z"
+ *                       | "j" flat LF "=J" json )
  *
- * Every field percent-escapes the bytes below 0x20, 0x7f, '%' and '=' as
- * "%XX" (upper-case hex), so LF only separates fields and '=' only splits
- * a claim. The MAC binds the realm and the public origin, so a record
+ * Each claim is kept once, already as the app gets it: strings decoded,
+ * numbers, true and false as sent, null as "z", and an array or object
+ * both flat (elements joined with ",") and, on a line of its own that
+ * starts "=J", as compact JSON. JWTSSO_CLAIMS is written from these when
+ * asked for (jwtsso_claims_json), never parsed. Every field percent-escapes
+ * the bytes below 0x20, 0x7f, '%' and '=' as "%XX" (upper-case hex), so LF
+ * only separates fields and '=' only splits a claim. The MAC binds the realm and the public origin, so a record
  * made for one is no session for another. Checking needs no JSON parser
  * and no allocation of ours: it decodes into the caller's scratch. What
  * to do with a failed record (treat it as no session) is the glue's job.
@@ -31,7 +36,7 @@
 #define CTX_TAG "jwtsso-record-v1"
 #define MAC_LEN 32
 #define MAC_B64_LEN 43              /* jwtsso_b64url_encoded_len(32) */
-#define NFIXED 5                    /* user, auth_time, end, sid, json */
+#define NFIXED 4                    /* user, auth_time, end, sid */
 
 /* The longest body whose record fits in JWTSSO_RECORD_MAX. */
 #define BODY_MAX ((JWTSSO_RECORD_MAX - PREFIX_LEN - 1 - MAC_B64_LEN) / 4 * 3)
@@ -145,16 +150,6 @@ static size_t esc_len(const char *s)
     return n;
 }
 
-static size_t esc_len_n(const char *s, size_t len)
-{
-    size_t n = len, i;
-
-    for (i = 0; i < len; i++) {
-        n += must_escape((unsigned char)s[i]) ? 2 : 0;
-    }
-    return n;
-}
-
 static char *esc_put(char *d, const char *s)
 {
     static const char hex[] = "0123456789ABCDEF";
@@ -198,6 +193,33 @@ static void note_dropped(char *out, size_t size, const char *name)
 /* ---------------------------------------------------------------------
  * The claims view
  */
+
+/* The record type letter of a JSON value (record.c's header). */
+static char claim_type(jwtsso_jtype_t t)
+{
+    switch (t) {
+    case JWTSSO_J_STRING:
+        return 's';
+    case JWTSSO_J_NULL:
+        return 'z';
+    case JWTSSO_J_ARRAY:
+    case JWTSSO_J_OBJECT:
+        return 'j';
+    default:
+        return 'n';
+    }
+}
+
+/* The bytes a claim takes in a record body, its LFs included. */
+static size_t record_cost(const jwtsso_claim_t *c)
+{
+    size_t n = 1 + esc_len(c->name) + 2 + esc_len(c->value);
+
+    if (c->type == 'j') {
+        n += 3 + esc_len(c->json);
+    }
+    return n;
+}
 
 /* The flat text of a value (jwtsso_view_t) at d, NUL-terminated; returns
  * the end (the NUL). */
@@ -248,11 +270,12 @@ size_t jwtsso_view_scratch_len(size_t len)
     size_t n = len / 4 + 2;
 
     /* alignment slack, the scanned members, the claims, then text: each
-     * member's decoded name and flat value (no longer than its JSON, plus
-     * two NULs) and the kept members' compact JSON (no longer than the
-     * payload, plus a separator each and the braces) */
+     * member's decoded name, flat value and (arrays, objects) compact
+     * value (each no longer than its JSON, plus NULs), and the kept
+     * members' compact JSON (no longer than the payload, plus a separator
+     * each and the braces) */
     return (VIEW_ALIGN - 1) + n * sizeof(jwtsso_jmember_t)
-           + n * sizeof(jwtsso_claim_t) + 2 * len + 3 * n + 16;
+           + n * sizeof(jwtsso_claim_t) + 3 * len + 4 * n + 16;
 }
 
 jwtsso_reason_t jwtsso_view_make(const char *payload, size_t len,
@@ -298,7 +321,7 @@ jwtsso_reason_t jwtsso_view_make(const char *payload, size_t len,
      * the other with a byte to spare between them. From here on m[i].name
      * and name_len are that JSON, and m[i].value_len the cost (claims[i]
      * keeps the decoded name and the flat value). */
-    json = text + len + 2 * n + 2;
+    json = text + 2 * len + 3 * n + 2;
     jw = 1;                         /* json[0] is the '{' */
     p = text;
     for (i = 0; i < n; i++) {
@@ -310,6 +333,12 @@ jwtsso_reason_t jwtsso_view_make(const char *payload, size_t len,
                      m[i].value_esc, 0) + 1;
         claims[i].name = name;
         claims[i].value = flat;
+        claims[i].json = NULL;
+        claims[i].type = claim_type(m[i].type);
+        if (claims[i].type == 'j') {
+            claims[i].json = p;
+            p += jwtsso_jcompact(m[i].value, m[i].value_len, p) + 1;
+        }
 
         {
             char *j0 = json + jw;
@@ -333,8 +362,7 @@ jwtsso_reason_t jwtsso_view_make(const char *payload, size_t len,
             m[i].name_len = (size_t)(jp - j0);
             jw += m[i].name_len + 1;
         }
-        cost = esc_len_n(m[i].name, m[i].name_len) + 1 + esc_len(name) + 1
-               + esc_len(flat) + 1;
+        cost = record_cost(&claims[i]);
         m[i].value_len = cost;
         /* The user claim is always kept: the first string member equal to
          * user (the view does not know the claim's name). */
@@ -373,6 +401,93 @@ jwtsso_reason_t jwtsso_view_make(const char *payload, size_t len,
     return JWTSSO_OK;
 }
 
+/* A JSON string of s at d (or only its length when d is NULL): '"', '\\'
+ * and the control characters escaped as Jansson writes them. */
+static size_t json_str(char *d, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    const unsigned char *u = (const unsigned char *)s;
+    size_t n = 2;
+    char e;
+
+    if (d != NULL) {
+        *d++ = '"';
+    }
+    for (; *u; u++) {
+        switch (*u) {
+        case '"':  e = '"';  break;
+        case '\\': e = '\\'; break;
+        case '\b': e = 'b';  break;
+        case '\f': e = 'f';  break;
+        case '\n': e = 'n';  break;
+        case '\r': e = 'r';  break;
+        case '\t': e = 't';  break;
+        default:   e = *u < 0x20 ? 'u' : 0; break;
+        }
+        if (e == 0) {
+            n++;
+            if (d != NULL) {
+                *d++ = (char)*u;
+            }
+            continue;
+        }
+        n += e == 'u' ? 6 : 2;
+        if (d != NULL) {
+            *d++ = '\\';
+            *d++ = e;
+            if (e == 'u') {
+                *d++ = '0';
+                *d++ = '0';
+                *d++ = hex[*u >> 4];
+                *d++ = hex[*u & 0x0f];
+            }
+        }
+    }
+    if (d != NULL) {
+        *d = '"';
+    }
+    return n;
+}
+
+size_t jwtsso_claims_json(const jwtsso_claim_t *c, size_t n, char *out)
+{
+    size_t i, len = 1, k;
+    const char *v;
+
+    if (out != NULL) {
+        out[0] = '{';
+    }
+    for (i = 0; i < n; i++) {
+        if (i > 0) {
+            if (out != NULL) {
+                out[len] = ',';
+            }
+            len++;
+        }
+        len += json_str(out != NULL ? out + len : NULL, c[i].name);
+        if (out != NULL) {
+            out[len] = ':';
+        }
+        len++;
+        if (c[i].type == 's') {
+            len += json_str(out != NULL ? out + len : NULL, c[i].value);
+            continue;
+        }
+        v = c[i].type == 'z' ? "null"
+          : c[i].type == 'j' && c[i].json != NULL ? c[i].json : c[i].value;
+        k = strlen(v);
+        if (out != NULL) {
+            memcpy(out + len, v, k);
+        }
+        len += k;
+    }
+    if (out != NULL) {
+        out[len] = '}';
+        out[len + 1] = '\0';
+    }
+    return len + 1;
+}
+
 /* ---------------------------------------------------------------------
  * Making records
  */
@@ -401,7 +516,7 @@ char *jwtsso_record_make(const jwtsso_mackey_t *k,
     snprintf(num[0], sizeof(num[0]), "%lld", auth_time);
     snprintf(num[1], sizeof(num[1]), "%lld", end);
     fixed = esc_len(user) + strlen(num[0]) + strlen(num[1]) + esc_len(sid)
-            + (NFIXED - 1) + 2;     /* the LFs, and "{}" */
+            + (NFIXED - 1);         /* and their LFs */
     budget = fixed < BODY_MAX ? BODY_MAX - fixed : 0;
     if (budget > JWTSSO_RECORD_CLAIMS_MAX) {
         budget = JWTSSO_RECORD_CLAIMS_MAX;
@@ -414,10 +529,9 @@ char *jwtsso_record_make(const jwtsso_mackey_t *k,
         goto done;
     }
 
-    blen = fixed - 2 + esc_len(v.claims_json);
+    blen = fixed;
     for (i = 0; i < v.nclaims; i++) {
-        blen += 1 + esc_len(v.claims[i].name) + 1
-                + esc_len(v.claims[i].value);
+        blen += record_cost(&v.claims[i]);
     }
     /* Only a user or sid far beyond what a token carries gets here. */
     if (blen > BODY_MAX) {
@@ -434,13 +548,18 @@ char *jwtsso_record_make(const jwtsso_mackey_t *k,
     p = esc_put(p, num[1]);
     *p++ = '\n';
     p = esc_put(p, sid);
-    *p++ = '\n';
-    p = esc_put(p, v.claims_json);
     for (i = 0; i < v.nclaims; i++) {
         *p++ = '\n';
         p = esc_put(p, v.claims[i].name);
         *p++ = '=';
+        *p++ = v.claims[i].type;
         p = esc_put(p, v.claims[i].value);
+        if (v.claims[i].type == 'j') {
+            *p++ = '\n';
+            *p++ = '=';
+            *p++ = 'J';
+            p = esc_put(p, v.claims[i].json);
+        }
     }
     *p = '\0';
 
@@ -723,6 +842,46 @@ static int split_escaped(char *b, size_t blen, const char **fields,
  * anything that writer does not produce, but does not look at each byte
  * twice to do so. One memchr for '%' chooses the splitter; both give the
  * same fields for a body without '%'. */
+/* Give the split claim lines c[0..n) their types (record.c's header),
+ * folding each "=J" line into the container before it. Returns how many
+ * claims there are, or (size_t)-1 for lines jwtsso_record_make does not
+ * write. */
+static size_t typed(jwtsso_claim_t *c, size_t n)
+{
+    size_t r, w = 0;
+    char t;
+
+    for (r = 0; r < n; r++) {
+        t = c[r].value[0];
+        c[w].name = c[r].name;
+        c[w].json = NULL;
+        c[w].type = t;
+        c[w].value = c[r].value + 1;
+        switch (t) {
+        case 's':
+        case 'n':
+            break;
+        case 'z':
+            if (c[w].value[0] != '\0') {
+                return (size_t)-1;
+            }
+            break;
+        case 'j':
+            if (r + 1 >= n || c[r + 1].name[0] != '\0'
+                || c[r + 1].value[0] != 'J') {
+                return (size_t)-1;
+            }
+            c[w].json = c[r + 1].value + 1;
+            r++;
+            break;
+        default:
+            return (size_t)-1;
+        }
+        w++;
+    }
+    return w;
+}
+
 static int parse_body(char *b, size_t blen, jwtsso_record_t *rec,
                       jwtsso_claim_t *claims, size_t nmax)
 {
@@ -739,16 +898,15 @@ static int parse_body(char *b, size_t blen, jwtsso_record_t *rec,
     }
     if (rc != 0 || nf < NFIXED || fields[0][0] == '\0'
         || parse_num(fields[1], &rec->auth_time) != 0
-        || parse_num(fields[2], &rec->end) != 0
-        || fields[4][0] != '{') {
+        || parse_num(fields[2], &rec->end) != 0) {
         return -1;
     }
     rec->user = fields[0];
     rec->sid = fields[3];
-    rec->claims_json = fields[4];
-    rec->nclaims = nf - NFIXED;
+    rec->claims_json = NULL;
+    rec->nclaims = typed(claims, nf - NFIXED);
     rec->claims = claims;
-    return 0;
+    return rec->nclaims == (size_t)-1 ? -1 : 0;
 }
 
 jwtsso_reason_t jwtsso_record_check(const jwtsso_mackey_t *k,

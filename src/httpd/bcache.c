@@ -182,6 +182,8 @@ int jwtsso_bcache_get(request_rec *r, const unsigned char *key,
         p += strlen(p) + 1;
         rec->claims[i].value = p;
         p += strlen(p) + 1;
+        rec->claims[i].json = NULL;     /* claims_json has it all */
+        rec->claims[i].type = 0;
     }
     rec->sid = "";
     rec->auth_time = (long long)apr_time_sec(r->request_time);

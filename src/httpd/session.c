@@ -185,7 +185,20 @@ void jwtsso_session_apply(request_rec *r, const jwtsso_dir_cfg *cfg,
      * claim a user may set) never shadows it. Set from the last to the
      * first, each overwriting, so the first is what stays. */
     if (cfg->pass_claims & JWTSSO_PASS_ENV) {
-        apr_table_setn(r->subprocess_env, "JWTSSO_CLAIMS", rec->claims_json);
+        const char *json = rec->claims_json;
+
+        if (!json) {
+            /* a record keeps the claims flat: their JSON is written here,
+             * only where the app gets it (never parsed) */
+            char *out = apr_palloc(r->pool,
+                                   jwtsso_claims_json(rec->claims,
+                                                      rec->nclaims, NULL)
+                                   + 1);
+
+            jwtsso_claims_json(rec->claims, rec->nclaims, out);
+            json = out;
+        }
+        apr_table_setn(r->subprocess_env, "JWTSSO_CLAIMS", json);
         for (i = rec->nclaims; i-- > 0;) {
             apr_table_setn(r->subprocess_env,
                            env_name(r->pool, rec->claims[i].name),
