@@ -16,11 +16,15 @@
  * would not have. What it cannot see: a key removed from the configuration
  * (a restart starts new children with empty caches).
  */
+/* SHA256_* (deprecated in OpenSSL 3, not removed) hash on the stack, as
+ * src/core/hmac.c does */
+#define OPENSSL_SUPPRESS_DEPRECATED 1
+
 #include "glue.h"
 
 #include "apr_strings.h"
 
-#include <openssl/evp.h>
+#include <openssl/sha.h>
 
 #include "vcache.h"
 
@@ -91,16 +95,12 @@ void jwtsso_bcache_child_init(apr_pool_t *p, server_rec *s)
 }
 
 /* Feed a string and its NUL (NULL as a lone 0xff) to the digest. */
-static void put_str(EVP_MD_CTX *md, const char *s)
+static int put_str(SHA256_CTX *md, const char *s)
 {
     static const unsigned char none = 0xff;
 
-    if (s) {
-        EVP_DigestUpdate(md, s, strlen(s) + 1);
-    }
-    else {
-        EVP_DigestUpdate(md, &none, 1);
-    }
+    return s ? SHA256_Update(md, s, strlen(s) + 1)
+             : SHA256_Update(md, &none, 1);
 }
 
 int jwtsso_bcache_key(request_rec *r, const jwtsso_dir_cfg *cfg,
@@ -111,9 +111,7 @@ int jwtsso_bcache_key(request_rec *r, const jwtsso_dir_cfg *cfg,
         unsigned algs;
         long long skew, max_token_size;
     } id;
-    unsigned int n = 0;
-    EVP_MD_CTX *md;
-    int ok;
+    SHA256_CTX md;
 
     (void)r;
     /* only where a public key could verify the token */
@@ -126,18 +124,15 @@ int jwtsso_bcache_key(request_rec *r, const jwtsso_dir_cfg *cfg,
     id.algs = cfg->algs;
     id.skew = cfg->skew;
     id.max_token_size = cfg->max_token_size;
-    md = EVP_MD_CTX_new();
-    ok = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL)
-         && EVP_DigestUpdate(md, &id, sizeof(id));
-    if (ok) {
-        put_str(md, cfg->issuer);
-        put_str(md, cfg->audience);
-        put_str(md, cfg->user_claim);
-        ok = EVP_DigestUpdate(md, token, strlen(token))
-             && EVP_DigestFinal_ex(md, key, &n) && n == JWTSSO_BCACHE_KEY_LEN;
+    /* on the stack: no allocation per request (EVP_MD_CTX_new would) */
+    if (!SHA256_Init(&md) || !SHA256_Update(&md, &id, sizeof(id))
+        || !put_str(&md, cfg->issuer) || !put_str(&md, cfg->audience)
+        || !put_str(&md, cfg->user_claim)
+        || !SHA256_Update(&md, token, strlen(token))
+        || !SHA256_Final(key, &md)) {
+        return 0;
     }
-    EVP_MD_CTX_free(md);
-    return ok;
+    return 1;
 }
 
 static void *pool_alloc(void *ctx, size_t len)
