@@ -11,7 +11,6 @@ use lib "$FindBin::Bin/lib";
 use Apache::Test qw(-withtestmore);      # its plan() knows need_module()
 use Test::More import => ['!plan'];
 use JWTSSOTest;
-use HTTP::Request ();
 use URI::Escape qw(uri_unescape);
 use JSON::PP ();
 use Digest::SHA qw(sha256_hex);
@@ -47,15 +46,6 @@ sub set_cookies {
     return @out;
 }
 sub cookie_of { my ($res, $name) = @_; (grep { $_->{name} eq $name } set_cookies($res))[0] }
-
-sub req {
-    my ($ua, $method, $url, @headers) = @_;
-    my $r = HTTP::Request->new($method => $url);
-    while (my ($k, $v) = splice @headers, 0, 2) {
-        $r->push_header($k => $v);
-    }
-    return $ua->request($r);
-}
 
 # The decoded value of the one parameter $param of an IdP Location.
 sub return_of {

@@ -21,7 +21,6 @@ use lib "$FindBin::Bin/lib";
 use Apache::Test qw(-withtestmore);
 use Test::More import => ['!plan'];
 use JWTSSOTest;
-use HTTP::Request ();
 use URI::Escape qw(uri_escape);
 
 plan skip_all => 'mod_auth_jwtsso not loaded by the test server' unless have_jwtsso();
@@ -40,15 +39,6 @@ my @TOKENS;                                 # every token sent, for the log chec
 # ---------------------------------------------------------------- helpers
 
 sub tok { push @TOKENS, $_[0]; return $_[0] }
-
-sub req {
-    my ($ua, $method, $url, @headers) = @_;
-    my $r = HTTP::Request->new($method => $url);
-    while (my ($k, $v) = splice @headers, 0, 2) {
-        $r->push_header($k => $v);
-    }
-    return $ua->request($r);
-}
 
 # A request with exactly these header lines, on the wire as written.
 sub raw_get {

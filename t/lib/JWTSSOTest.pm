@@ -61,7 +61,7 @@ use Time::HiRes ();
 
 our @EXPORT = qw(
     node_token py_token raw_token b64url b64url_decode json_text
-    base_url url ua app_vars query_params
+    base_url url ua req app_vars query_params
     error_log_path access_log_path error_log_mark error_log_since
     access_log_mark access_log_since log_mark log_since
     httpd_configtest config_ok config_bad have_jwtsso module_path httpd_modules top_dir mpm secret
@@ -239,6 +239,18 @@ sub ua {
         agent                 => 'jwtsso-test/1',
         %opt,
     );
+}
+
+# req($ua, METHOD, URL, NAME => VALUE, ...): a request with these headers
+# (repeatable names kept in order).
+sub req {
+    my ($ua, $method, $url, @headers) = @_;
+    require HTTP::Request;
+    my $r = HTTP::Request->new($method => $url);
+    while (my ($k, $v) = splice @headers, 0, 2) {
+        $r->push_header($k => $v);
+    }
+    return $ua->request($r);
 }
 
 sub app_vars {

@@ -1125,34 +1125,13 @@ done:
 /* ---------------------------------------------------------------------
  * tokens from other libraries (run-unit.sh makes them)
  */
-static char *slurp(const char *dir, const char *file)
-{
-    char path[4096], *buf;
-    size_t n;
-    FILE *f;
-
-    snprintf(path, sizeof(path), "%s/%s", dir, file);
-    f = fopen(path, "rb");
-    if (f == NULL) {
-        NOTE("cannot read %s", path);
-        return NULL;
-    }
-    buf = calloc(1, 16384);
-    n = fread(buf, 1, 16383, f);
-    fclose(f);
-    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r')) {
-        buf[--n] = '\0';
-    }
-    return buf;
-}
-
 static void fixture(const char *dir, const char *file, long long max_age,
                     const char *user, jwtsso_reason_t want)
 {
     jwtsso_policy_t pol = policy();
     jwtsso_result_t res;
     jwtsso_reason_t got = JWTSSO_R__COUNT;
-    char name[128], *tok = slurp(dir, file);
+    char name[128], *tok = unit_token(dir, file);
 
     memset(&res, 0, sizeof(res));
     pol.max_age = max_age;

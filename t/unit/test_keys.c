@@ -1089,38 +1089,16 @@ static void test_err_queue(void)
  * PEM keys and tokens made at test time (run-unit.sh, mkfixtures.js)
  */
 
-/* The bytes of dir/file (NUL-terminated, *len without it), or NULL. */
+/* A fixture's bytes (unit.h), from the fixture directory. */
 static char *slurp(const char *file, size_t *len)
 {
-    char path[4096], *buf;
-    size_t n;
-    FILE *f;
-
-    snprintf(path, sizeof(path), "%s/%s", fixdir, file);
-    f = fopen(path, "rb");
-    if (f == NULL) {
-        NOTE("cannot read %s", path);
-        return NULL;
-    }
-    buf = calloc(1, 65536);
-    n = fread(buf, 1, 65535, f);
-    fclose(f);
-    if (len != NULL) {
-        *len = n;
-    }
-    return buf;
+    return unit_slurp(fixdir, file, len);
 }
 
 /* A token file, without its newline. */
 static char *token(const char *file)
 {
-    size_t n;
-    char *t = slurp(file, &n);
-
-    while (t != NULL && n > 0 && (t[n - 1] == '\n' || t[n - 1] == '\r')) {
-        t[--n] = '\0';
-    }
-    return t;
+    return unit_token(fixdir, file);
 }
 
 /* Add the PEM file to ks; check the result and was_private. */

@@ -9,6 +9,7 @@
 #define JWTSSO_UNIT_H
 
 #include <stdio.h>
+#include <stdlib.h>
 
 static int unit_passed;
 static int unit_failed;
@@ -38,6 +39,42 @@ static int unit_done(void)
 {
     printf("unit: %d passed, %d failed\n", unit_passed, unit_failed);
     return unit_failed > 0 ? 1 : 0;
+}
+
+/* The bytes of dir/file (up to 64 KiB, NUL-terminated; *len without the
+ * NUL, len may be NULL), or NULL with a note. Fixtures from run-unit.sh. */
+static inline char *unit_slurp(const char *dir, const char *file,
+                               size_t *len)
+{
+    char path[4096], *buf;
+    size_t n;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, file);
+    f = fopen(path, "rb");
+    if (f == NULL) {
+        NOTE("cannot read %s", path);
+        return NULL;
+    }
+    buf = calloc(1, 65536);
+    n = buf != NULL ? fread(buf, 1, 65535, f) : 0;
+    fclose(f);
+    if (len != NULL) {
+        *len = n;
+    }
+    return buf;
+}
+
+/* A token fixture: dir/file without its trailing newline. */
+static inline char *unit_token(const char *dir, const char *file)
+{
+    size_t n = 0;
+    char *t = unit_slurp(dir, file, &n);
+
+    while (t != NULL && n > 0 && (t[n - 1] == '\n' || t[n - 1] == '\r')) {
+        t[--n] = '\0';
+    }
+    return t;
 }
 
 #endif /* JWTSSO_UNIT_H */
