@@ -154,7 +154,6 @@ size_t jwtsso_hmac_run(const jwtsso_hmac_t *m, const jwtsso_chunk_t *c,
         s = m->st.s256[1];
         SHA256_Update(&s, ih, 32);
         SHA256_Final(out, &s);
-        OPENSSL_cleanse(&s, sizeof(s));
     }
     else {
         SHA512_CTX s = m->st.s512[0];
@@ -177,8 +176,12 @@ size_t jwtsso_hmac_run(const jwtsso_hmac_t *m, const jwtsso_chunk_t *c,
         else {
             SHA512_Final(out, &s);
         }
-        OPENSSL_cleanse(&s, sizeof(s));
     }
-    OPENSSL_cleanse(ih, sizeof(ih));
+    /* Nothing is cleansed here: s started as a copy of a keyed midstate,
+     * but each Final replaced its chaining value with a digest and wiped
+     * its data block (md32_common.h / sha512.c), so neither s nor ih
+     * holds anything the key could be learned from: only the inner
+     * digest, which the MAC is computed from and which, like the MAC, is
+     * no secret. The midstates themselves stay in m, cleansed on free. */
     return m->maclen;
 }

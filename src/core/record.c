@@ -103,30 +103,50 @@ void jwtsso_mackey_free(jwtsso_mackey_t *k)
     free(k);
 }
 
-/* HMAC-SHA256(key, ctx || body) into mac (MAC_LEN bytes); 0 or -1. */
+/* HMAC-SHA256(key, ctx || body) into mac (MAC_LEN bytes); 0 or -1. The
+ * ctx is laid out in one buffer when it fits (it nearly always does), so
+ * the hash sees two pieces, not five. */
 static int record_mac(const jwtsso_mackey_t *k, const char *realm,
                       const char *origin, const unsigned char *body,
                       size_t len, unsigned char *mac)
 {
     unsigned char out[JWTSSO_HMAC_MAX];
+    char ctx[256];
     jwtsso_chunk_t c[6];
-    size_t got;
+    size_t got, rl, ol, n;
 
     realm = realm != NULL ? realm : "";
     origin = origin != NULL ? origin : "";
-    c[0].p = CTX_TAG;
-    c[0].len = sizeof(CTX_TAG);         /* with its NUL */
-    c[1].p = realm;
-    c[1].len = strlen(realm);
-    c[2].p = "";
-    c[2].len = 1;
-    c[3].p = origin;
-    c[3].len = strlen(origin);
-    c[4].p = "";
-    c[4].len = 1;
-    c[5].p = body;
-    c[5].len = len;
-    got = jwtsso_hmac_run(k->tmpl, c, 6, out);
+    rl = strlen(realm);
+    ol = strlen(origin);
+    if (sizeof(CTX_TAG) + rl + ol + 2 <= sizeof(ctx)) {
+        memcpy(ctx, CTX_TAG, sizeof(CTX_TAG));  /* with its NUL */
+        n = sizeof(CTX_TAG);
+        memcpy(ctx + n, realm, rl + 1);
+        n += rl + 1;
+        memcpy(ctx + n, origin, ol + 1);
+        n += ol + 1;
+        c[0].p = ctx;
+        c[0].len = n;
+        c[1].p = body;
+        c[1].len = len;
+        got = jwtsso_hmac_run(k->tmpl, c, 2, out);
+    }
+    else {
+        c[0].p = CTX_TAG;
+        c[0].len = sizeof(CTX_TAG);
+        c[1].p = realm;
+        c[1].len = rl;
+        c[2].p = "";
+        c[2].len = 1;
+        c[3].p = origin;
+        c[3].len = ol;
+        c[4].p = "";
+        c[4].len = 1;
+        c[5].p = body;
+        c[5].len = len;
+        got = jwtsso_hmac_run(k->tmpl, c, 6, out);
+    }
     /* no cleansing: a record's MAC is no secret (the cookie carries it) */
     memcpy(mac, out, MAC_LEN);
     return got == MAC_LEN ? 0 : -1;
@@ -406,14 +426,27 @@ jwtsso_reason_t jwtsso_view_make(const char *payload, size_t len,
 static size_t json_str(char *d, const char *s)
 {
     static const char hex[] = "0123456789ABCDEF";
-    const unsigned char *u = (const unsigned char *)s;
-    size_t n = 2;
+    const unsigned char *u = (const unsigned char *)s, *run;
+    size_t n = 2, k;
     char e;
 
     if (d != NULL) {
         *d++ = '"';
     }
-    for (; *u; u++) {
+    for (;;) {
+        /* a run of bytes written as they are, copied whole; it ends at
+         * the NUL (below 0x20) or at a byte to escape */
+        for (run = u; *u >= 0x20 && *u != '"' && *u != '\\'; u++) {
+        }
+        k = (size_t)(u - run);
+        n += k;
+        if (d != NULL) {
+            memcpy(d, run, k);
+            d += k;
+        }
+        if (*u == '\0') {
+            break;
+        }
         switch (*u) {
         case '"':  e = '"';  break;
         case '\\': e = '\\'; break;
@@ -422,14 +455,7 @@ static size_t json_str(char *d, const char *s)
         case '\n': e = 'n';  break;
         case '\r': e = 'r';  break;
         case '\t': e = 't';  break;
-        default:   e = *u < 0x20 ? 'u' : 0; break;
-        }
-        if (e == 0) {
-            n++;
-            if (d != NULL) {
-                *d++ = (char)*u;
-            }
-            continue;
+        default:   e = 'u';  break;
         }
         n += e == 'u' ? 6 : 2;
         if (d != NULL) {
@@ -442,6 +468,7 @@ static size_t json_str(char *d, const char *s)
                 *d++ = hex[*u & 0x0f];
             }
         }
+        u++;
     }
     if (d != NULL) {
         *d = '"';
@@ -971,7 +998,7 @@ jwtsso_reason_t jwtsso_record_check(const jwtsso_mackey_t *k,
         rv = JWTSSO_R_INTERNAL;
         goto done;
     }
-    if (CRYPTO_memcmp(mac, want, MAC_LEN) != 0) {
+    if (!jwtsso_ct_equal(mac, want, MAC_LEN)) {
         rv = JWTSSO_R_RECORD_BAD_MAC;
         goto done;
     }

@@ -263,18 +263,16 @@ static const char *make_record(request_rec *r, const jwtsso_dir_cfg *cfg,
                                const jwtsso_result_t *res,
                                jwtsso_record_t *rec)
 {
-    const char *realm = ap_auth_name(r), *origin, *text;
+    const char *realm, *origin, *text;
     const char *sid = random_id(r, 1);
     long long now = (long long)apr_time_sec(r->request_time);
     char dropped[256] = "";
     jwtsso_reason_t why;
     char *record;
-    int https;
 
-    origin = apr_pstrcat(r->pool, jwtsso_url_origin(r, cfg, &https),
-                         cfg->public_mount, NULL);
+    jwtsso_session_binding(r, cfg, &realm, &origin);
     record = sid ? jwtsso_record_make(jwtsso_cfg_record_key(cfg),
-                                      realm ? realm : "", origin, res->user,
+                                      realm, origin, res->user,
                                       now, now + cfg->session_max_age, sid,
                                       res->payload, res->payload_len,
                                       dropped, sizeof(dropped))

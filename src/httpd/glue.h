@@ -190,6 +190,10 @@ const char *jwtsso_url_self(request_rec *r, const jwtsso_dir_cfg *cfg,
 
 /* session.c: the record through mod_session. */
 int jwtsso_session_init(void);     /* 1 when mod_session is there */
+/* What a record is bound to: the realm (AuthName, "" when none) and the
+ * public origin with its mount. */
+void jwtsso_session_binding(request_rec *r, const jwtsso_dir_cfg *cfg,
+                            const char **realm, const char **origin);
 /* Checks a record text against cfg's key, realm and origin; on OK the
  * strings of *rec live in r->pool. */
 jwtsso_reason_t jwtsso_session_check(request_rec *r,

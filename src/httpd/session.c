@@ -23,6 +23,9 @@ static APR_OPTIONAL_FN_TYPE(ap_session_set) *session_set;
 
 int jwtsso_session_init(void)
 {
+    if (session_load && session_get && session_set) {
+        return 1;               /* found once: no lookup per request */
+    }
     session_load = APR_RETRIEVE_OPTIONAL_FN(ap_session_load);
     session_get = APR_RETRIEVE_OPTIONAL_FN(ap_session_get);
     session_set = APR_RETRIEVE_OPTIONAL_FN(ap_session_set);
@@ -30,15 +33,17 @@ int jwtsso_session_init(void)
 }
 
 /* The binding of a record: realm and the public origin (with mount). */
-static void binding(request_rec *r, const jwtsso_dir_cfg *cfg,
-                    const char **realm, const char **origin)
+void jwtsso_session_binding(request_rec *r, const jwtsso_dir_cfg *cfg,
+                            const char **realm, const char **origin)
 {
     int https;
     const char *name = ap_auth_name(r);
 
     *realm = name ? name : "";
-    *origin = apr_pstrcat(r->pool, jwtsso_url_origin(r, cfg, &https),
-                          cfg->public_mount, NULL);
+    *origin = jwtsso_url_origin(r, cfg, &https);
+    if (cfg->public_mount && *cfg->public_mount) {
+        *origin = apr_pstrcat(r->pool, *origin, cfg->public_mount, NULL);
+    }
 }
 
 jwtsso_reason_t jwtsso_session_check(request_rec *r,
@@ -53,7 +58,7 @@ jwtsso_reason_t jwtsso_session_check(request_rec *r,
     if (!key || len > JWTSSO_RECORD_MAX) {
         return JWTSSO_R_RECORD_MALFORMED;
     }
-    binding(r, cfg, &realm, &origin);
+    jwtsso_session_binding(r, cfg, &realm, &origin);
     scratch_len = jwtsso_record_scratch_len(len);
     scratch = apr_palloc(r->pool, scratch_len);
     return jwtsso_record_check(key, realm, origin, text, len,

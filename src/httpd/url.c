@@ -177,7 +177,8 @@ const char *jwtsso_url_origin(request_rec *r, const jwtsso_dir_cfg *cfg,
         || (!*https && port == 80)) {
         return apr_pstrcat(r->pool, scheme, "://", host, NULL);
     }
-    return apr_psprintf(r->pool, "%s://%s:%u", scheme, host, (unsigned)port);
+    return apr_pstrcat(r->pool, scheme, "://", host, ":",
+                       apr_itoa(r->pool, (int)port), NULL);
 }
 
 const char *jwtsso_url_self(request_rec *r, const jwtsso_dir_cfg *cfg,

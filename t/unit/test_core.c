@@ -287,6 +287,41 @@ static void test_rfc4231(void)
     CHECK("hmac_unknown_digest", jwtsso_hmac_new("MD5", key, 16) == NULL);
 }
 
+static void test_ct_equal(void)
+{
+    unsigned char a[40], b[40];
+    size_t n, i;
+    int ok = 1;
+
+    for (i = 0; i < sizeof(a); i++) {
+        a[i] = b[i] = (unsigned char)(i * 37 + 1);
+    }
+    for (n = 0; n <= sizeof(a); n++) {
+        ok = ok && jwtsso_ct_equal(a, b, n) == 1;
+        for (i = 0; i < n; i++) {
+            /* every position, and every bit of it (the top one too) */
+            unsigned bit;
+
+            for (bit = 0; bit < 8; bit++) {
+                b[i] ^= (unsigned char)(1u << bit);
+                ok = ok && jwtsso_ct_equal(a, b, n) == 0;
+                b[i] ^= (unsigned char)(1u << bit);
+            }
+        }
+        /* a difference past n is not looked at */
+        if (n < sizeof(a)) {
+            b[n] ^= 0x80;
+            ok = ok && jwtsso_ct_equal(a, b, n) == 1;
+            b[n] ^= 0x80;
+        }
+    }
+    CHECK("ct_equal_every_length_byte_and_bit", ok);
+    memset(a, 0xff, sizeof(a));
+    memset(b, 0x00, sizeof(b));
+    CHECK("ct_equal_all_bits_differ", jwtsso_ct_equal(a, b, 32) == 0
+                                      && jwtsso_ct_equal(a, a + 8, 32) == 1);
+}
+
 static void test_rfc7515_a1(void)
 {
     unsigned char k[64];
@@ -899,6 +934,37 @@ static void test_record(void)
     free(r);
     free(t);
 
+    /* a long realm and origin: the MAC's context is then hashed in
+     * pieces, not laid out in one buffer; the same record either way
+     * (237 is the most the buffer takes, past the tag and two NULs) */
+    {
+        static const size_t olen[] = { 30, 236, 237, 238, 600 };
+        char realm[8] = "realm1", origin[700];
+        jwtsso_record_t lr;
+        void *ls = NULL;
+        size_t j;
+
+        for (j = 0; j < sizeof(olen) / sizeof(olen[0]); j++) {
+            memset(origin, 'h', sizeof(origin));
+            memcpy(origin, "https://", 8);
+            origin[olen[j] - strlen(realm)] = '\0';
+            r = jwtsso_record_make(k, realm, origin, "alice", NOW,
+                                   NOW + 3600, "sid1", NULL, 0, NULL, 0);
+            t = hand_record("alice\n1700000000\n1700003600\nsid1", realm,
+                            origin);
+            ok = r != NULL && strcmp(r, t) == 0
+                 && check_rec(k, realm, origin, r, strlen(r), NOW, &lr, &ls)
+                    == JWTSSO_OK;
+            origin[strlen(origin) - 1] = 'x';
+            ok = ok && check_rec(k, realm, origin, r, strlen(r), NOW, &lr,
+                                 &ls) == JWTSSO_R_RECORD_BAD_MAC;
+            CHECK("record_long_binding_by_hand", ok);
+            free(r);
+            free(t);
+        }
+        free(ls);
+    }
+
     strcpy(dropped, "junk");
     r = jwtsso_record_make(k, "realm1", ORIGIN, "alice", NOW, NOW + 3600,
                            "sid_123-x", payload, strlen(payload), dropped,
@@ -1273,6 +1339,7 @@ int main(int argc, char **argv)
     test_reasons();
     test_b64url();
     test_rfc4231();
+    test_ct_equal();
     test_rfc7515_a1();
     test_shape();
     test_header();
