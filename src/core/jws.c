@@ -125,14 +125,33 @@ static jwtsso_reason_t scan_reason(int rc, jwtsso_reason_t bad)
     return rc == JWTSSO_JSCAN_DUPLICATE ? JWTSSO_R_DUPLICATE_MEMBER : bad;
 }
 
+size_t jwtsso_jws_scratch_len(size_t len)
+{
+    /* what jwtsso_jws_verify_in allocates below for a token of len bytes:
+     * 1 + the three decoded parts + the header and payload again + 8;
+     * a decoded part is at most 3/4 of its text, the parts' texts add up
+     * to len - 2 */
+    return len + len / 2 + 16;
+}
+
 jwtsso_reason_t jwtsso_jws_verify(const jwtsso_keyset_t *ks,
                                   const jwtsso_policy_t *pol,
                                   const char *token, size_t len,
                                   long long now, jwtsso_result_t *res)
 {
+    return jwtsso_jws_verify_in(ks, pol, token, len, now, res, NULL, 0);
+}
+
+jwtsso_reason_t jwtsso_jws_verify_in(const jwtsso_keyset_t *ks,
+                                     const jwtsso_policy_t *pol,
+                                     const char *token, size_t len,
+                                     long long now, jwtsso_result_t *res,
+                                     void *scratch, size_t scratch_len)
+{
     const char *part[3];
     size_t plen[3], dlen[3], i, n, cap, size, nh, np, kidlen = 0;
     unsigned char *buf = NULL, *dec[3];
+    int owned = 0;                  /* buf is ours to free (not scratch) */
     jwtsso_jmember_t hm[HEADER_MEMBERS], pm_small[PAYLOAD_MEMBERS];
     jwtsso_jmember_t *pm = pm_small;
     const jwtsso_jmember_t *alg, *kid;
@@ -193,10 +212,16 @@ jwtsso_reason_t jwtsso_jws_verify(const jwtsso_keyset_t *ks,
     }
     size += jwtsso_b64url_decoded_max(plen[0])
             + jwtsso_b64url_decoded_max(plen[1]) + 8;
-    buf = malloc(size);
-    if (buf == NULL) {
-        rv = JWTSSO_R_INTERNAL;
-        goto done;
+    if (scratch != NULL && scratch_len >= size) {
+        buf = scratch;
+    }
+    else {
+        buf = malloc(size);
+        if (buf == NULL) {
+            rv = JWTSSO_R_INTERNAL;
+            goto done;
+        }
+        owned = 1;
     }
     dec[0] = buf;
     for (i = 0; i < 3; i++) {
@@ -302,14 +327,16 @@ jwtsso_reason_t jwtsso_jws_verify(const jwtsso_keyset_t *ks,
     }
     res->payload = (const char *)dec[1];
     res->payload_len = dlen[1];
-    res->mem = buf;
+    res->mem = owned ? buf : NULL;
     buf = NULL;
 
 done:
     if (pm != pm_small) {
         free(pm);
     }
-    free(buf);
+    if (owned) {
+        free(buf);
+    }
     if (rv != JWTSSO_OK && res != NULL) {
         res->user = NULL;
         res->iss = res->jti = NULL;

@@ -192,7 +192,8 @@ typedef struct {
     const char *iss, *jti;   /* the iss and jti claims when they are
                               * strings, decoded, or NULL */
     size_t iss_len, jti_len;
-    void *mem;               /* internal: what the pointers point into */
+    void *mem;               /* internal: what the pointers point into,
+                              * when it was malloc'ed (else NULL) */
 } jwtsso_result_t;
 
 /* Verify token (len bytes, need not be NUL-terminated) at time now (Unix
@@ -201,6 +202,17 @@ jwtsso_reason_t jwtsso_jws_verify(const jwtsso_keyset_t *ks,
                                   const jwtsso_policy_t *pol,
                                   const char *token, size_t len,
                                   long long now, jwtsso_result_t *res);
+/* The same, decoding into the caller's scratch (scratch_len bytes, e.g.
+ * from a request pool) instead of a malloc when it is at least
+ * jwtsso_jws_scratch_len(len) bytes: res's strings then point into
+ * scratch, which must outlive their use (res->mem stays NULL). A smaller
+ * or NULL scratch is not an error: the verification mallocs as above. */
+jwtsso_reason_t jwtsso_jws_verify_in(const jwtsso_keyset_t *ks,
+                                     const jwtsso_policy_t *pol,
+                                     const char *token, size_t len,
+                                     long long now, jwtsso_result_t *res,
+                                     void *scratch, size_t scratch_len);
+size_t jwtsso_jws_scratch_len(size_t len);
 void jwtsso_result_clear(jwtsso_result_t *res);
 
 /* Sign an HS* token over the given header and payload JSON texts (used by

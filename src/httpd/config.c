@@ -54,7 +54,20 @@ void *jwtsso_cfg_create_dir(apr_pool_t *p, char *dir)
 void *jwtsso_cfg_merge_dir(apr_pool_t *p, void *basev, void *addv)
 {
     const jwtsso_dir_cfg *b = basev, *a = addv;
-    jwtsso_dir_cfg *n = apr_pcalloc(p, sizeof(*n));
+    jwtsso_dir_cfg *n;
+
+    /* Most sections httpd merges per request (<Directory />, a Location
+     * for another module) set none of our directives. An unset field
+     * always holds create_dir's default (by induction over merges), so
+     * merging with such a section gives the other one, unchanged: share
+     * it (configs are never written after start-up). */
+    if (a->set_bits == 0) {
+        return basev;
+    }
+    if (b->set_bits == 0) {
+        return addv;
+    }
+    n = apr_pcalloc(p, sizeof(*n));
 
     MERGE(endpoint);
     MERGE(keys);

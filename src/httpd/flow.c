@@ -224,6 +224,7 @@ static jwtsso_reason_t verify(request_rec *r, const jwtsso_dir_cfg *cfg,
 {
     jwtsso_policy_t pol;
     jwtsso_reason_t why;
+    size_t len, slen;
 
     memset(&pol, 0, sizeof(pol));
     pol.max_age = max_age;
@@ -234,8 +235,14 @@ static jwtsso_reason_t verify(request_rec *r, const jwtsso_dir_cfg *cfg,
     pol.issuer = cfg->issuer;
     pol.audience = cfg->audience;
     memset(res, 0, sizeof(*res));
-    why = jwtsso_jws_verify(cfg->keys->keys, &pol, token, strlen(token),
-                            (long long)apr_time_sec(r->request_time), res);
+    len = strlen(token);
+    /* decoded in the request pool: no malloc per verification; a token
+     * over the size cap is refused before the scratch is looked at */
+    slen = len <= pol.max_size ? jwtsso_jws_scratch_len(len) : 0;
+    why = jwtsso_jws_verify_in(cfg->keys->keys, &pol, token, len,
+                               (long long)apr_time_sec(r->request_time), res,
+                               slen ? apr_palloc(r->pool, slen) : NULL,
+                               slen);
     if (why == JWTSSO_R_INTERNAL) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JWTSSO_LOGNO(00415)
                       "cannot verify a %s: %s", what,

@@ -108,28 +108,36 @@ typedef struct {
     const char *logout_redirect;
     const char *where;              /* file:line of the first JWTSSO line */
 
-    unsigned int endpoint_set:1;
-    unsigned int keys_set:1;
-    unsigned int algs_set:1;
-    unsigned int issuer_set:1;
-    unsigned int audience_set:1;
-    unsigned int session_key_set:1;
-    unsigned int allow_short_set:1;
-    unsigned int max_age_set:1;
-    unsigned int skew_set:1;
-    unsigned int user_claim_set:1;
-    unsigned int token_param_set:1;
-    unsigned int return_param_set:1;
-    unsigned int public_url_set:1;
-    unsigned int trust_forwarded_set:1;
-    unsigned int state_set:1;
-    unsigned int unauth_set:1;
-    unsigned int session_max_age_set:1;
-    unsigned int max_token_size_set:1;
-    unsigned int accept_bearer_set:1;
-    unsigned int bearer_cache_set:1;
-    unsigned int pass_claims_set:1;
-    unsigned int logout_redirect_set:1;
+    /* Which directives this section sets (C11 anonymous members):
+     * set_bits reads them all at once, so merging with a section that
+     * sets none of ours costs a pointer, not a copy. */
+    union {
+        struct {
+            unsigned int endpoint_set:1;
+            unsigned int keys_set:1;
+            unsigned int algs_set:1;
+            unsigned int issuer_set:1;
+            unsigned int audience_set:1;
+            unsigned int session_key_set:1;
+            unsigned int allow_short_set:1;
+            unsigned int max_age_set:1;
+            unsigned int skew_set:1;
+            unsigned int user_claim_set:1;
+            unsigned int token_param_set:1;
+            unsigned int return_param_set:1;
+            unsigned int public_url_set:1;
+            unsigned int trust_forwarded_set:1;
+            unsigned int state_set:1;
+            unsigned int unauth_set:1;
+            unsigned int session_max_age_set:1;
+            unsigned int max_token_size_set:1;
+            unsigned int accept_bearer_set:1;
+            unsigned int bearer_cache_set:1;
+            unsigned int pass_claims_set:1;
+            unsigned int logout_redirect_set:1;
+        };
+        unsigned int set_bits;
+    };
 } jwtsso_dir_cfg;
 
 /* bcache.c: the per-process cache of bearer tokens verified with a public

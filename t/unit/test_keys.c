@@ -211,11 +211,43 @@ static int expect_user(const char *name, const jwtsso_keyset_t *ks,
     jwtsso_reason_t got = JWTSSO_R__COUNT;
     int ok;
 
+    jwtsso_result_t res2;
+    jwtsso_reason_t got2 = JWTSSO_R__COUNT;
+    char *scratch = NULL;
+    size_t slen = 0;
+    int same = 1;
+
     memset(&res, 0, sizeof(res));
+    memset(&res2, 0, sizeof(res2));
     if (tok != NULL) {
         got = jwtsso_jws_verify(ks, pol, tok, strlen(tok), now, &res);
+        /* the same in a caller's scratch of the advertised size: the same
+         * answer, nothing malloc'ed, the strings inside the scratch */
+        slen = jwtsso_jws_scratch_len(strlen(tok));
+        scratch = malloc(slen);
+        got2 = jwtsso_jws_verify_in(ks, pol, tok, strlen(tok), now, &res2,
+                                    scratch, slen);
+        same = scratch != NULL && got2 == got && res2.mem == NULL
+               && (got != JWTSSO_OK
+                   || (strcmp(res2.user, res.user) == 0
+                       && res2.payload_len == res.payload_len
+                       && memcmp(res2.payload, res.payload,
+                                 res.payload_len + 1) == 0
+                       && res2.payload >= scratch
+                       && res2.payload + res2.payload_len < scratch + slen
+                       && res2.user >= scratch
+                       && res2.user < scratch + slen));
+        jwtsso_result_clear(&res2);
+        /* a scratch too small is no error: the verification mallocs */
+        got2 = jwtsso_jws_verify_in(ks, pol, tok, strlen(tok), now, &res2,
+                                    scratch, 8);
+        same = same && got2 == got
+               && (got != JWTSSO_OK || (res2.mem != NULL
+                                        && strcmp(res2.user, res.user) == 0));
+        jwtsso_result_clear(&res2);
+        free(scratch);
     }
-    ok = CHECK(name, got == want
+    ok = CHECK(name, got == want && same
                      && (got != JWTSSO_OK) == (res.user == NULL)
                      && (user == NULL || got != JWTSSO_OK
                          || strcmp(res.user, user) == 0));
