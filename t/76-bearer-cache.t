@@ -1,14 +1,14 @@
 use strict;
 use warnings FATAL => 'all';
 
-# The per-child cache of bearer tokens verified with a public key
-# (JWTSSOBearerCache, JWTSSOBearerCacheSize) through the running httpd:
+# The per-child cache of verified bearer tokens (JWTSSOBearerCache,
+# JWTSSOBearerCacheSize) through the running httpd:
 #   1. a repeated RS256/ES256 bearer is verified once per child, then taken
 #      from the cache (JWTSSO00421 at debug), with the same user and claims;
 #   2. a cached token is no login where the policy differs (another
 #      audience), and a token one bit off is never a cache hit;
 #   3. the cache never outlives the token: at its exp it is refused;
-#   4. JWTSSOBearerCache Off, and HMAC tokens: never cached;
+#   4. JWTSSOBearerCache Off: never cached; HMAC tokens are, like the rest;
 #   5. start-up: JWTSSOBearerCacheSize only in the main server, a number.
 # One keep-alive connection per scenario, so every request of it reaches
 # the same child (each child has its own cache).
@@ -132,7 +132,9 @@ my ($rs, $es, $aud1, $short, $hs) = sign_tokens('jose',
 {
     my ($res, $hits) = bearer_n('/app/pk/bearer-mixed/x', $hs, 3);
     is_deeply [ map { $_->code } @$res ], [200, 200, 200], '4: HS256 where public keys are too: 200 each time';
-    is scalar(@$hits), 0, '4: HS256: never cached';
+    is scalar(@$hits), 2, '4: HS256: cached as well (verified once)';
+    is_deeply [ map { app_vars($_->content)->{REMOTE_USER} } @$res ], [ ('cache-hs') x 3 ],
+        '4: HS256: the same REMOTE_USER verified and cached';
     my ($res2, $hits2) = bearer_n('/app/pk/bearer-mixed/x', $rs, 3);
     is scalar(@$hits2), 2, '4: RS256 in the same section: cached';
 }

@@ -851,8 +851,7 @@ const command_rec jwtsso_cfg_cmds[] = {
         "socache store of consumed tokens: PROVIDER[:ARGS] or none "
         "(default shmcb)"),
     AP_INIT_FLAG(JWTSSO_D_BEARER_CACHE, set_flag, NULL, DIRS,
-        "remember bearer tokens verified with a public key, until their exp "
-        "(default On)"),
+        "remember verified bearer tokens, until their exp (default On)"),
     AP_INIT_TAKE1(JWTSSO_D_BEARER_CACHE_SIZE, jwtsso_bcache_set, NULL,
         RSRC_CONF, "bearer tokens each httpd child remembers (default "
         "1024; 0: none)"),

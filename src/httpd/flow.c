@@ -525,9 +525,9 @@ static int bearer_record(request_rec *r, const jwtsso_result_t *res,
 }
 
 /* JWTSSOAcceptBearer On: a token per request, exp required, no session
- * written. A token verified with a public key is remembered, until its own
- * exp, in this process's bearer cache (JWTSSOBearerCache): a repeated
- * token then costs a hash and a lookup, not a signature check. */
+ * written. A verified token is remembered, until its own exp, in this
+ * process's bearer cache (JWTSSOBearerCache): a repeated token then costs
+ * a hash and a lookup, not a signature check and a JSON scan. */
 static int bearer(request_rec *r, const jwtsso_dir_cfg *cfg, req_t *st,
                   const char *token)
 {
@@ -564,7 +564,7 @@ static int bearer(request_rec *r, const jwtsso_dir_cfg *cfg, req_t *st,
         jwtsso_result_clear(&res);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    if (cached && !(JWTSSO_ALGBIT(res.alg) & JWTSSO_ALGS_HMAC)) {
+    if (cached) {
         jwtsso_bcache_put(r, ckey, res.exp, &st->rec);
     }
     jwtsso_result_clear(&res);
