@@ -952,17 +952,20 @@ static void test_record(void)
                                    NOW + 3600, "sid1", NULL, 0, NULL, 0);
             t = hand_record("alice\n1700000000\n1700003600\nsid1", realm,
                             origin);
-            ok = r != NULL && strcmp(r, t) == 0
-                 && check_rec(k, realm, origin, r, strlen(r), NOW, &lr, &ls)
-                    == JWTSSO_OK;
+            ok = r != NULL && strcmp(r, t) == 0;
+            ok = ok && check_rec(k, realm, origin, r, strlen(r), NOW, &lr,
+                                 &ls) == JWTSSO_OK;
+            free(ls);
+            ls = NULL;
             origin[strlen(origin) - 1] = 'x';
             ok = ok && check_rec(k, realm, origin, r, strlen(r), NOW, &lr,
                                  &ls) == JWTSSO_R_RECORD_BAD_MAC;
+            free(ls);
+            ls = NULL;
             CHECK("record_long_binding_by_hand", ok);
             free(r);
             free(t);
         }
-        free(ls);
     }
 
     strcpy(dropped, "junk");
