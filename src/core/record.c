@@ -105,7 +105,7 @@ void jwtsso_mackey_free(jwtsso_mackey_t *k)
 
 /* HMAC-SHA256(key, ctx || body) into mac (MAC_LEN bytes); 0 or -1. The
  * ctx is laid out in one buffer when it fits (it nearly always does), so
- * the hash sees two pieces, not five. */
+ * the hash sees two pieces, not six. */
 static int record_mac(const jwtsso_mackey_t *k, const char *realm,
                       const char *origin, const unsigned char *body,
                       size_t len, unsigned char *mac)
@@ -113,7 +113,7 @@ static int record_mac(const jwtsso_mackey_t *k, const char *realm,
     unsigned char out[JWTSSO_HMAC_MAX];
     char ctx[256];
     jwtsso_chunk_t c[6];
-    size_t got, rl, ol, n;
+    size_t got, rl, ol, n = 0;
 
     realm = realm != NULL ? realm : "";
     origin = origin != NULL ? origin : "";
@@ -121,32 +121,22 @@ static int record_mac(const jwtsso_mackey_t *k, const char *realm,
     ol = strlen(origin);
     if (sizeof(CTX_TAG) + rl + ol + 2 <= sizeof(ctx)) {
         memcpy(ctx, CTX_TAG, sizeof(CTX_TAG));  /* with its NUL */
-        n = sizeof(CTX_TAG);
-        memcpy(ctx + n, realm, rl + 1);
-        n += rl + 1;
-        memcpy(ctx + n, origin, ol + 1);
-        n += ol + 1;
-        c[0].p = ctx;
-        c[0].len = n;
-        c[1].p = body;
-        c[1].len = len;
-        got = jwtsso_hmac_run(k->tmpl, c, 2, out);
+        memcpy(ctx + sizeof(CTX_TAG), realm, rl + 1);
+        memcpy(ctx + sizeof(CTX_TAG) + rl + 1, origin, ol + 1);
+        c[n].p = ctx;
+        c[n++].len = sizeof(CTX_TAG) + rl + ol + 2;
     }
     else {
-        c[0].p = CTX_TAG;
-        c[0].len = sizeof(CTX_TAG);
-        c[1].p = realm;
-        c[1].len = rl;
-        c[2].p = "";
-        c[2].len = 1;
-        c[3].p = origin;
-        c[3].len = ol;
-        c[4].p = "";
-        c[4].len = 1;
-        c[5].p = body;
-        c[5].len = len;
-        got = jwtsso_hmac_run(k->tmpl, c, 6, out);
+        c[n].p = CTX_TAG;
+        c[n++].len = sizeof(CTX_TAG);
+        c[n].p = realm;
+        c[n++].len = rl + 1;                    /* with its NUL */
+        c[n].p = origin;
+        c[n++].len = ol + 1;
     }
+    c[n].p = body;
+    c[n++].len = len;
+    got = jwtsso_hmac_run(k->tmpl, c, n, out);
     /* no cleansing: a record's MAC is no secret (the cookie carries it) */
     memcpy(mac, out, MAC_LEN);
     return got == MAC_LEN ? 0 : -1;

@@ -8,8 +8,8 @@
  * request's cold caches pay for (perf of an httpd child on this project's
  * VM: 4.3 % of its CPU in our authentication without the cache, 1.9 %
  * with it, about 5 us against 2 per request, where bench/micro's hot loop
- * verifies in 1 us); API clients send the same token until it expires. Each httpd child keeps the last
- * verified ones
+ * verifies in 1 us); API clients send the same token until it expires.
+ * Each httpd child keeps the last verified ones
  * (src/core/vcache.c): keyed by SHA-256 over what decides the verdict (the
  * section's key set, algorithms, issuer, audience, user claim, skew and
  * size cap) and the whole token, holding what the app is given (user and

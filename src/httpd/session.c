@@ -138,31 +138,15 @@ int jwtsso_session_clear(request_rec *r)
     return OK;
 }
 
-/* JWTSSO_CLAIM_<NAME>: upper case, anything but letters and digits '_'.
- * One allocation, the name mapped as it is copied. */
+/* JWTSSO_CLAIM_<NAME>: upper case, anything but letters and digits '_'. */
 static const char *env_name(apr_pool_t *p, const char *claim)
 {
-    static const char prefix[] = "JWTSSO_CLAIM_";
-    size_t n = strlen(claim), i;
-    char *out = apr_palloc(p, sizeof(prefix) + n), *d;
-    unsigned char c;
+    char *n = apr_pstrcat(p, "JWTSSO_CLAIM_", claim, NULL), *s;
 
-    memcpy(out, prefix, sizeof(prefix) - 1);
-    d = out + sizeof(prefix) - 1;
-    for (i = 0; i < n; i++) {
-        c = (unsigned char)claim[i];
-        if (c >= 'a' && c <= 'z') {
-            d[i] = (char)(c - 'a' + 'A');
-        }
-        else if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
-            d[i] = (char)c;
-        }
-        else {
-            d[i] = '_';
-        }
+    for (s = n + 13; *s; s++) {
+        *s = apr_isalnum(*s) ? apr_toupper(*s) : '_';
     }
-    d[n] = '\0';
-    return out;
+    return n;
 }
 
 /* X-JWTSSO-Claim-<name>: the claim's name with anything but letters,
