@@ -159,7 +159,7 @@ static int op_record(void *p)
     rec_ctx_t *c = p;
     jwtsso_record_t rec;
 
-    if (jwtsso_record_check(c->key, c->realm, c->origin, c->text, c->len,
+    if (jwtsso_record_check(c->key, c->realm, c->origin, NULL, c->text, c->len,
                             c->now, &rec, c->scratch, c->scratch_len)
         != JWTSSO_OK) {
         return -1;
@@ -577,7 +577,7 @@ int main(int argc, char **argv)
     if (!mk) {
         die("jwtsso_mackey_new");
     }
-    record = jwtsso_record_make(mk, "bench", "http://127.0.0.1:8080",
+    record = jwtsso_record_make(mk, "bench", "http://127.0.0.1:8080", NULL,
                                 res.user, now, now + 28800,
                                 "Zq3vS0dAmW9x1c2K7pL4nR", res.payload,
                                 res.payload_len, NULL, 0);

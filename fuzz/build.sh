@@ -95,7 +95,7 @@ if [ "$pkey" = auto ]; then
         fi
     done
 fi
-targets=(b64url jscan jws record)
+targets=(b64url jscan jws record userclaim)
 defs=()
 if [ "$pkey" = 1 ]; then
     targets+=(jwks pem)

@@ -29,7 +29,7 @@
 
 static void try_tokens(const jwtsso_keyset_t *ks)
 {
-    static const jwtsso_policy_t pol = { 0, -1, 0, NULL, 0, NULL, NULL };
+    static const jwtsso_policy_t pol = { .max_age = -1 };
     jwtsso_result_t res;
     jwtsso_reason_t rv;
     size_t i;

@@ -35,13 +35,14 @@
 static jwtsso_keyset_t *hmac_ks;
 
 static const jwtsso_policy_t pol_default = {
-    0, 60, 5, NULL, 0, NULL, NULL
+    .max_age = 60, .skew = 5
 };
 static const jwtsso_policy_t pol_strict = {
-    JWTSSO_ALGBIT(JWTSSO_ALG_HS256) | JWTSSO_ALGBIT(JWTSSO_ALG_RS256)
-    | JWTSSO_ALGBIT(JWTSSO_ALG_PS256) | JWTSSO_ALGBIT(JWTSSO_ALG_ES256)
-    | JWTSSO_ALGBIT(JWTSSO_ALG_EDDSA),
-    -1, 0, "email", 16384, "https://idp.example.com", "intranet"
+    .algs = JWTSSO_ALGBIT(JWTSSO_ALG_HS256) | JWTSSO_ALGBIT(JWTSSO_ALG_RS256)
+            | JWTSSO_ALGBIT(JWTSSO_ALG_PS256) | JWTSSO_ALGBIT(JWTSSO_ALG_ES256)
+            | JWTSSO_ALGBIT(JWTSSO_ALG_EDDSA),
+    .max_age = -1, .skew = 0, .user_claim = "email", .max_size = 16384,
+    .issuer = "https://idp.example.com", .audience = "intranet"
 };
 
 #ifdef JWTSSO_FUZZ_PKEY

@@ -40,7 +40,7 @@ static int one_family(unsigned algs)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const jwtsso_policy_t pol = { 0, -1, 0, NULL, 0, NULL, NULL };
+    static const jwtsso_policy_t pol = { .max_age = -1 };
     const char *pem = (const char *)data;
     jwtsso_keyset_t *ks;
     jwtsso_keyerr_t e;

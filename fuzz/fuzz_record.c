@@ -81,13 +81,13 @@ static jwtsso_reason_t check(const char *realm, const char *origin,
     /* one byte short: never OK (and ASan watches the writes) */
     scratch = malloc(slen > 1 ? slen - 1 : 1);
     FUZZ_NEED(scratch);
-    FUZZ_ASSERT(jwtsso_record_check(mackey, realm, origin, text, len, now,
+    FUZZ_ASSERT(jwtsso_record_check(mackey, realm, origin, NULL, text, len, now,
                                     rec, scratch, slen - 1) != JWTSSO_OK);
     free(scratch);
 
     scratch = malloc(slen);
     FUZZ_NEED(scratch);
-    rv = jwtsso_record_check(mackey, realm, origin, text, len, now, rec,
+    rv = jwtsso_record_check(mackey, realm, origin, NULL, text, len, now, rec,
                              scratch, slen);
     FUZZ_ASSERT((unsigned)rv < JWTSSO_R__COUNT);
     if (rv == JWTSSO_OK) {
@@ -329,7 +329,7 @@ static void make_mode(const uint8_t *data, size_t size)
     }
 
     ctext = claims != NULL ? json_dumps(claims, JSON_COMPACT) : NULL;
-    r = jwtsso_record_make(mackey, FUZZ_REALM, FUZZ_ORIGIN, user, at, end,
+    r = jwtsso_record_make(mackey, FUZZ_REALM, FUZZ_ORIGIN, NULL, user, at, end,
                            SID, ctext, ctext != NULL ? strlen(ctext) : 0,
                            dropped, sizeof(dropped));
     free(ctext);

@@ -15,7 +15,7 @@ use URI::Escape qw(uri_unescape);
 use JSON::PP ();
 use Digest::SHA qw(sha256_hex);
 
-plan tests => 171, need_module('mod_auth_jwtsso.c');
+plan tests => 172, need_module('mod_auth_jwtsso.c');
 
 my $BASE = base_url();               # http://127.0.0.1:PORT
 my $IDP  = 'https://idp.example.test/login';
@@ -59,7 +59,8 @@ sub return_of {
 sub start_login {
     my ($ua, $path, @h) = @_;
     my $res = req($ua, 'GET', "$BASE$path", @h);
-    my $c = cookie_of($res, 'jwtsso_state');
+    # on https sites the state cookie has the __Host- prefix (t/83-hardening.t)
+    my $c = cookie_of($res, 'jwtsso_state') || cookie_of($res, '__Host-jwtsso_state');
     return ($res, return_of($res->header('Location')), $c ? $c->{value} : undef);
 }
 
@@ -332,8 +333,8 @@ my $main = secret('main');
     like $loc, qr{^\Q$IDP\E\?client=t&next=[^&]+$}, '7: /app/public: Location has next= (JWTSSOReturnParam)';
     is return_of($loc, 'next'), "$PUB/app/public/p?q=1&jwtsso_state=" . ($S // ''),
         '7: /app/public: return URL built from JWTSSOPublicURL (origin and mount)';
-    my $sc = cookie_of($res, 'jwtsso_state');
-    ok $sc && $sc->{attr}{secure}, '7: /app/public: state cookie Secure (https public URL)';
+    my $sc = cookie_of($res, '__Host-jwtsso_state');
+    ok $sc && $sc->{attr}{secure}, '7: /app/public: state cookie __Host-jwtsso_state, Secure (https public URL)';
 
     ($res, undef, $S) = start_login(ua(), '/app/public/p?q=1', Host => 'evil.example');
     is return_of($res->header('Location'), 'next'), "$PUB/app/public/p?q=1&jwtsso_state=" . ($S // ''),
@@ -344,8 +345,8 @@ my $main = secret('main');
         'X-Forwarded-Proto' => 'https', 'X-Forwarded-Host' => 'proxy.example.test');
     like return_of($res->header('Location')) // '', qr{^https://proxy\.example\.test/app/fwd/f\?z=9&jwtsso_state=[0-9a-f]{32}$},
         '7: /app/fwd: X-Forwarded-Proto/-Host shape the return URL';
-    $sc = cookie_of($res, 'jwtsso_state');
-    ok $sc && $sc->{attr}{secure}, '7: /app/fwd: state cookie Secure when forwarded proto is https';
+    $sc = cookie_of($res, '__Host-jwtsso_state');
+    ok $sc && $sc->{attr}{secure}, '7: /app/fwd: state cookie __Host-, Secure when forwarded proto is https';
 
     ($res) = start_login(ua(), '/app/fwd/g',
         'X-Forwarded-Proto' => ' https , http', 'X-Forwarded-Host' => ' Proxy.Example.test , other.example');
@@ -387,11 +388,11 @@ my $main = secret('main');
     my $back = $to_local->($next);
     ok defined $back, '8: return URL is under the public URL';
     # the state cookie is Secure: the jar will not send it over http, send it by hand
-    $res = req($ua, 'GET', ($back // "$BASE/app/public/p?q=1") . "&token=$tok", Cookie => "jwtsso_state=" . ($S // ''));
+    $res = req($ua, 'GET', ($back // "$BASE/app/public/p?q=1") . "&token=$tok", Cookie => "__Host-jwtsso_state=" . ($S // ''));
     is $res->code, 302, '8: /app/public ?token= consumed: 302';
     is $res->header('Location'), "$PUB/app/public/p?q=1", '8: redirect to the clean public URL';
     ok cookie_of($res, 'jwtsso_session'), '8: session cookie on the 302';
-    my $cl = cookie_of($res, 'jwtsso_state');
+    my $cl = cookie_of($res, '__Host-jwtsso_state');
     ok $cl && ($cl->{attr}{'max-age'} // '') eq '0' && $cl->{attr}{secure}, '8: state cookie cleared (Max-Age=0, Secure)';
     $res = $ua->get($to_local->($res->header('Location')) // "$BASE/app/public/p?q=1");
     is $res->code, 200, '8: clean URL with the session: 200';
@@ -410,11 +411,15 @@ my $main = secret('main');
     my @spoof = ('X-JWTSSO-Claim-Sub' => 'mallory', ':x-jwtsso-claim-role' => 'admin',
                  ':X_JWTSSO_CLAIM_ROLE' => 'admin', ':X-JWTSSO_Claim_Sub' => 'mallory');
 
-    # control: without AuthType jwtsso the CGI sees (the dash spellings of) them
-    my $res = req(ua(), 'GET', "$BASE/cgi/app.cgi/spoof", @spoof);
+    # control: where JWTSSOStripHeaders is Off (/echo) the CGI sees (the
+    # dash spellings of) them; elsewhere they are removed (t/81-headers.t)
+    my $res = req(ua(), 'GET', "$BASE/echo/spoof", @spoof);
     my $v = app_vars($res);
-    is $v->{HTTP_X_JWTSSO_CLAIM_SUB}, 'mallory', '9: control: unprotected CGI sees X-JWTSSO-Claim-Sub';
-    is $v->{HTTP_X_JWTSSO_CLAIM_ROLE}, 'admin', '9: control: unprotected CGI sees x-jwtsso-claim-role';
+    is $v->{HTTP_X_JWTSSO_CLAIM_SUB}, 'mallory', '9: control: /echo (JWTSSOStripHeaders Off) sees X-JWTSSO-Claim-Sub';
+    is $v->{HTTP_X_JWTSSO_CLAIM_ROLE}, 'admin', '9: control: /echo sees x-jwtsso-claim-role';
+    $v = app_vars(req(ua(), 'GET', "$BASE/cgi/app.cgi/spoof", @spoof));
+    ok !exists $v->{HTTP_X_JWTSSO_CLAIM_SUB} && !exists $v->{HTTP_X_JWTSSO_CLAIM_ROLE},
+        '9: an unprotected CGI of this server does not see them';
 
     my $tok = tok(node_token($main, { sub => 'erin' }, { expiresIn => '1h' }));
     my $ua = ua();

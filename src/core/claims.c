@@ -10,6 +10,7 @@
  */
 #include <limits.h>
 #include <string.h>
+#include <strings.h>
 
 #include "internal.h"
 
@@ -64,6 +65,14 @@ static int names_audience(const jwtsso_jmember_t *aud, const char *want)
         return 0;
     }
     return equals(aud, want);
+}
+
+/* RFC 9068 §2.1: "at+jwt", or with the "application/" prefix RFC 7515
+ * §4.1.9 lets a typ leave out; media types compare case-insensitively. */
+static int api_typ(const char *typ)
+{
+    return strcasecmp(typ, "at+jwt") == 0
+           || strcasecmp(typ, "application/at+jwt") == 0;
 }
 
 /* Decode a string member into *buf (advanced past it and its NUL). */
@@ -216,8 +225,9 @@ jwtsso_reason_t jwtsso_claims_check(const jwtsso_policy_t *pol,
         res->claim = "iat";
         return JWTSSO_R_IAT_FUTURE;
     }
-    /* A bounded lifetime: iat under a max age, or exp without one. */
-    if (pol->max_age >= 0) {
+    /* A bounded lifetime: iat under a max age, or exp without one. An
+     * API token checked as one (RFC 9068 at+jwt) lives until its exp. */
+    if (pol->max_age >= 0 && !(pol->bearer && api_typ(res->typ))) {
         if (!res->has_iat) {
             res->claim = "iat";
             return JWTSSO_R_NO_IAT;
@@ -255,13 +265,42 @@ jwtsso_reason_t jwtsso_claims_check(const jwtsso_policy_t *pol,
         res->claim = "aud";
         return JWTSSO_R_BAD_AUDIENCE;
     }
+    /* RFC 8725 §3.11-3.12: a login token and an API token are told apart
+     * by typ at+jwt (RFC 9068) or the configured API audience, so neither
+     * stands in for the other. */
+    if (!pol->bearer && (api_typ(res->typ)
+                         || (pol->api_audience != NULL
+                             && names_audience(aud, pol->api_audience)))) {
+        res->claim = api_typ(res->typ) ? "typ" : "aud";
+        return JWTSSO_R_TOKEN_TYPE;
+    }
+    if (pol->bearer && pol->api_audience != NULL
+        && !names_audience(aud, pol->api_audience)) {
+        res->claim = "aud";
+        return JWTSSO_R_TOKEN_TYPE;
+    }
 
-    /* what the glue keys the replay cache on */
+    /* what the glue keys the replay cache on. The strings area holds each
+     * member once (jws.c: the payload's length and a NUL per string):
+     * when the user claim is iss or jti (JWTSSOUserClaim iss), its copy
+     * serves both, never a second one. */
     if (iss != NULL && iss->type == JWTSSO_J_STRING) {
-        res->iss = take(iss, &strings, &res->iss_len);
+        if (iss == user) {
+            res->iss = u;
+            res->iss_len = len;
+        }
+        else {
+            res->iss = take(iss, &strings, &res->iss_len);
+        }
     }
     if (jti != NULL && jti->type == JWTSSO_J_STRING) {
-        res->jti = take(jti, &strings, &res->jti_len);
+        if (jti == user) {
+            res->jti = u;
+            res->jti_len = len;
+        }
+        else {
+            res->jti = take(jti, &strings, &res->jti_len);
+        }
     }
     res->user = u;
     return JWTSSO_OK;

@@ -151,7 +151,8 @@ char *jwtsso_strndup(const char *s, size_t len);
  * verified payload (m[0..n), from jwtsso_jscan_object). Fills res's times
  * and claim; on JWTSSO_OK sets res->user, and res->iss / res->jti when
  * they are strings, decoded into strings (room for the payload's length
- * plus 3 NULs).
+ * plus 3 NULs): each member at most once, whatever roles it has (the user
+ * claim may be iss or jti; then res->iss or res->jti is res->user).
  */
 jwtsso_reason_t jwtsso_claims_check(const jwtsso_policy_t *pol,
                                     const jwtsso_jmember_t *m, size_t n,

@@ -48,58 +48,113 @@ static int serves(const jwtsso_key_t *k, jwtsso_family_t fam,
            && (jwtsso_key_algs(k) & JWTSSO_ALGBIT(alg)) != 0;
 }
 
-/* Try the keys that serve alg: those whose kid is kid when one does,
- * else those configured without kid (RFC 7515 §4.1.4: kid is a hint).
- * Returns OK, BAD_SIGNATURE, UNKNOWN_KID, NO_KEY (no key serves alg at
- * all, or none without kid when the token has none) or INTERNAL. */
+/* How key k stands to a token's kid (want, wlen; want NULL: the token has
+ * none): 0 it has that kid, 1 it has no kid, 2 it has another kid. */
+static int group(const jwtsso_key_t *k, const char *want, size_t wlen)
+{
+    size_t klen;
+    const char *kkid = jwtsso_key_kid(k, &klen);
+
+    if (kkid == NULL) {
+        return 1;
+    }
+    if (want != NULL && klen == wlen && memcmp(kkid, want, wlen) == 0) {
+        return 0;
+    }
+    return 2;
+}
+
+/* The keys that serve alg, counted by group() into n[0..2]; returns the
+ * group a token is checked against (RFC 7515 §4.1.4: kid is a hint): the
+ * key with its kid; else the keys configured without kid; else, for a
+ * token without kid only, the keys with one (jsonwebtoken and PyJWT set
+ * no kid by default, and a JWKS gives every key one). -1: none. */
+static int candidates(const jwtsso_keyset_t *ks, jwtsso_alg_t alg,
+                      const char *want, size_t wlen, size_t n[3])
+{
+    jwtsso_family_t fam = jwtsso_alg_family(alg);
+    const jwtsso_key_t *k;
+    size_t i;
+
+    n[0] = n[1] = n[2] = 0;
+    for (i = 0; (k = jwtsso_keyset_get(ks, i)) != NULL; i++) {
+        if (serves(k, fam, alg)) {
+            n[group(k, want, wlen)]++;
+        }
+    }
+    if (n[0] > 0) {
+        return 0;
+    }
+    if (n[1] > 0) {
+        return 1;
+    }
+    return want == NULL && n[2] > 0 ? 2 : -1;
+}
+
+/* Try the keys that serve alg, of the group candidates() chooses. Kids
+ * are unique in a set, so a kid names at most one key; the other groups
+ * are bounded by max (policy max_kidless): with more keys than that, a
+ * token without kid is refused (KID_REQUIRED) and a token whose kid names
+ * no key does not fall back to the keys without kid (UNKNOWN_KID), before
+ * any signature check, so a forged token costs at most max of them.
+ * Returns OK, BAD_SIGNATURE, UNKNOWN_KID, KID_REQUIRED, NO_KEY (no key
+ * serves alg at all, or none without kid when the token has none) or
+ * INTERNAL. */
 static jwtsso_reason_t check_sig(const jwtsso_keyset_t *ks,
                                  jwtsso_alg_t alg, const char *want,
-                                 size_t wlen,
+                                 size_t wlen, size_t max,
                                  const unsigned char *in, size_t inlen,
                                  const unsigned char *sig, size_t siglen)
 {
     jwtsso_family_t fam = jwtsso_alg_family(alg);
     const jwtsso_key_t *k;
-    const char *kkid;
-    size_t i, klen, tried = 0;
-    int pass, rv, failed = 0;
+    size_t i, n[3];
+    int g, rv, failed = 0;
 
-    /* pass 0: the keys the token's kid names; pass 1: keys configured
-     * without kid; pass 2, for a token without kid only: keys with a kid
-     * (jsonwebtoken and PyJWT set no kid by default, and a JWKS gives
-     * every key one). Every pass keeps to keys of the alg's own kind. */
-    for (pass = want != NULL ? 0 : 1; pass < 3 && tried == 0; pass++) {
-        if (pass == 2 && want != NULL) {
-            break;
-        }
-        for (i = 0; (k = jwtsso_keyset_get(ks, i)) != NULL; i++) {
-            if (!serves(k, fam, alg)) {
-                continue;
-            }
-            kkid = jwtsso_key_kid(k, &klen);
-            if (pass == 0 ? kkid == NULL || klen != wlen
-                            || memcmp(kkid, want, wlen) != 0
-                          : pass == 1 ? kkid != NULL : kkid == NULL) {
-                continue;
-            }
-            tried++;
-            rv = jwtsso_key_verify(k, alg, in, inlen, sig, siglen);
-            if (rv == 1) {
-                return JWTSSO_OK;
-            }
-            failed |= rv < 0;
-        }
+    g = candidates(ks, alg, want, wlen, n);
+    if (g < 0) {
+        /* keys of its kind, but none for its kid, is the more useful
+         * thing to log */
+        return n[2] > 0 ? JWTSSO_R_UNKNOWN_KID : JWTSSO_R_NO_KEY;
     }
-    if (tried == 0) {
-        /* no key at all for this alg is the more useful thing to log */
-        for (i = 0; (k = jwtsso_keyset_get(ks, i)) != NULL; i++) {
-            if (serves(k, fam, alg)) {
-                return want != NULL ? JWTSSO_R_UNKNOWN_KID : JWTSSO_R_NO_KEY;
-            }
+    if (g > 0 && n[g] > max) {
+        return want != NULL ? JWTSSO_R_UNKNOWN_KID : JWTSSO_R_KID_REQUIRED;
+    }
+    for (i = 0; (k = jwtsso_keyset_get(ks, i)) != NULL; i++) {
+        if (!serves(k, fam, alg) || group(k, want, wlen) != g) {
+            continue;
         }
-        return JWTSSO_R_NO_KEY;
+        rv = jwtsso_key_verify(k, alg, in, inlen, sig, siglen);
+        if (rv == 1) {
+            return JWTSSO_OK;
+        }
+        failed |= rv < 0;
     }
     return failed ? JWTSSO_R_INTERNAL : JWTSSO_R_BAD_SIGNATURE;
+}
+
+size_t jwtsso_jws_kidless_keys(const jwtsso_keyset_t *ks, jwtsso_alg_t *alg)
+{
+    unsigned algs = ks != NULL ? jwtsso_keyset_algs(ks) : 0;
+    size_t n[3], most = 0;
+    int a, g;
+
+    if (alg != NULL) {
+        *alg = JWTSSO_ALG_UNKNOWN;
+    }
+    for (a = JWTSSO_ALG_UNKNOWN + 1; a < JWTSSO_ALG__COUNT; a++) {
+        if (!(algs & JWTSSO_ALGBIT(a))) {
+            continue;
+        }
+        g = candidates(ks, (jwtsso_alg_t)a, NULL, 0, n);
+        if (g >= 0 && n[g] > most) {
+            most = n[g];
+            if (alg != NULL) {
+                *alg = (jwtsso_alg_t)a;
+            }
+        }
+    }
+    return most;
 }
 
 /* The member of m[0..n) named name (plain), or NULL. Names are short: the
@@ -154,7 +209,7 @@ jwtsso_reason_t jwtsso_jws_verify_in(const jwtsso_keyset_t *ks,
     int owned = 0;                  /* buf is ours to free (not scratch) */
     jwtsso_jmember_t hm[HEADER_MEMBERS], pm_small[PAYLOAD_MEMBERS];
     jwtsso_jmember_t *pm = pm_small;
-    const jwtsso_jmember_t *alg, *kid;
+    const jwtsso_jmember_t *alg, *kid, *typ;
     char *strings, algname[ALG_NAME_MAX], *kidtext = NULL;
     size_t alglen;
     unsigned allowed;
@@ -204,8 +259,10 @@ jwtsso_reason_t jwtsso_jws_verify_in(const jwtsso_keyset_t *ks,
 
     /* One allocation: the three decoded parts (the payload NUL-terminated,
      * so the result can hand it out as text), then room for the strings
-     * decoded from the header and the payload (kid, user, iss, jti: each
-     * no longer than its JSON text, so the parts' length bounds them). */
+     * decoded from the header and the payload (kid, typ, user, iss, jti:
+     * each no longer than its JSON text, and each member decoded once
+     * whatever roles it has, so the parts' length bounds them; claims.c,
+     * fuzz/fuzz_userclaim.c). */
     size = 1;
     for (i = 0; i < 3; i++) {
         size += jwtsso_b64url_decoded_max(plen[i]);
@@ -257,6 +314,15 @@ jwtsso_reason_t jwtsso_jws_verify_in(const jwtsso_keyset_t *ks,
         memcpy(res->kid, kidtext, n);
         res->kid[n] = '\0';
     }
+    /* RFC 7515 §4.1.9 typ, for the glue (RFC 9068 "at+jwt"): decoded where
+     * the payload's strings go later, its first bytes kept */
+    typ = member(hm, nh, "typ");
+    if (typ != NULL && typ->type == JWTSSO_J_STRING) {
+        n = jwtsso_jstr_decode(typ->value, typ->value_len, strings);
+        n = n < sizeof(res->typ) ? n : sizeof(res->typ) - 1;
+        memcpy(res->typ, strings, n);
+        res->typ[n] = '\0';
+    }
     /* no alg name is longer than ALG_NAME_MAX - 1 bytes, even spelled
      * with escapes ("\u006eone" is "none") */
     if (alg->value_len < sizeof(algname)) {
@@ -291,13 +357,16 @@ jwtsso_reason_t jwtsso_jws_verify_in(const jwtsso_keyset_t *ks,
         rv = JWTSSO_R_CRIT;
         goto done;
     }
-    if (kid != NULL && kid->type != JWTSSO_J_STRING) {
+    if ((kid != NULL && kid->type != JWTSSO_J_STRING)
+        || (typ != NULL && typ->type != JWTSSO_J_STRING)) {
         rv = JWTSSO_R_BAD_HEADER;
         goto done;
     }
 
     /* The signing input is the ASCII text "header.payload". */
     rv = check_sig(ks, res->alg, kidtext, kidlen,
+                   pol->max_kidless > 0 ? pol->max_kidless
+                                        : JWTSSO_MAX_KIDLESS,
                    (const unsigned char *)token, plen[0] + 1 + plen[1],
                    dec[2], dlen[2]);
     if (rv != JWTSSO_OK) {

@@ -53,6 +53,10 @@ typedef enum {
     JWTSSO_R_RECORD_BAD_MAC,   /* MAC fails: forged, other key/realm/origin */
     JWTSSO_R_RECORD_EXPIRED,   /* past its absolute end */
     JWTSSO_R_INTERNAL,         /* out of memory, crypto failure, caller bug */
+    JWTSSO_R_KID_REQUIRED,     /* no kid, and more keys of the alg's family
+                                * than policy max_kidless tries */
+    JWTSSO_R_TOKEN_TYPE,       /* a login token where an API token is
+                                * required, or the other way round */
     JWTSSO_R__COUNT
 } jwtsso_reason_t;
 
@@ -173,7 +177,18 @@ typedef struct {
     size_t max_size;        /* size cap in bytes; 0 = 8192 */
     const char *issuer;     /* required iss, or NULL */
     const char *audience;   /* required aud member, or NULL */
+    const char *api_audience; /* an aud that makes a token an API token
+                             * (JWTSSOBearerAudience), or NULL; a typ of
+                             * "at+jwt" (RFC 9068) always does */
+    int bearer;             /* 1: an API (bearer) token is checked: with
+                             * api_audience it must name it. 0: a login
+                             * token: an API token is JWTSSO_R_TOKEN_TYPE */
+    unsigned max_kidless;   /* keys of one family tried for a token
+                             * without kid; 0 = JWTSSO_MAX_KIDLESS. More
+                             * keys than that: JWTSSO_R_KID_REQUIRED */
 } jwtsso_policy_t;
+
+#define JWTSSO_MAX_KIDLESS 4
 
 /* What a verification tells. Pointers point into memory the result owns,
  * freed by jwtsso_result_clear(). On failure, fields that were known before
@@ -181,6 +196,7 @@ typedef struct {
 typedef struct {
     jwtsso_alg_t alg;
     char kid[65];            /* the header's kid, truncated, "" if none */
+    char typ[33];            /* the header's typ, truncated, "" if none */
     long long iat, exp, nbf; /* valid only when has_* is set */
     int has_iat, has_exp, has_nbf;
     const char *claim;       /* name of the claim a claim failure is about */
@@ -214,6 +230,11 @@ jwtsso_reason_t jwtsso_jws_verify_in(const jwtsso_keyset_t *ks,
                                      void *scratch, size_t scratch_len);
 size_t jwtsso_jws_scratch_len(size_t len);
 void jwtsso_result_clear(jwtsso_result_t *res);
+/* The most keys of ks a token without kid is checked against, over the
+ * algs ks serves, and in *alg (may be NULL) such an alg: with more than
+ * policy max_kidless, tokens of that alg without kid are refused
+ * (JWTSSO_R_KID_REQUIRED). For the start-up check. */
+size_t jwtsso_jws_kidless_keys(const jwtsso_keyset_t *ks, jwtsso_alg_t *alg);
 
 /* Sign an HS* token over the given header and payload JSON texts (used by
  * tests, the CLI and the issuer). Returns a malloc'ed NUL-terminated token
@@ -225,7 +246,9 @@ char *jwtsso_jws_sign_hmac(jwtsso_alg_t alg,
 /* ---------------------------------------------------------------------
  * Session records. A record is a compact string
  *     "j1." b64url(body) "." b64url(HMAC-SHA256(key, ctx || body))
- * where ctx binds the record to the realm and the public origin. The body
+ * where ctx binds the record to the realm, the public origin and, when
+ * policy is not NULL, the JWTSSO_POLICY_LEN bytes of the section's policy
+ * digest. The body
  * is a few newline-separated fields, percent-escaped, the claims among
  * them already flat, so checking a record needs no JSON parser.
  */
@@ -269,15 +292,17 @@ typedef struct {
                              * jwtsso_claims_json, for who needs it */
     size_t nclaims;
     jwtsso_claim_t *claims; /* the kept claims, flattened */
+    int truncated;          /* some claims of the token were left out */
 } jwtsso_record_t;
 
 /* The claims of a verified token as the app sees them (DESIGN §6): each
  * top-level claim flattened (strings decoded, numbers as sent, true /
  * false, null as "", arrays joined with ",", objects and nested arrays as
- * compact JSON), and the kept claims as one compact JSON object. Claims
- * are kept in payload order while their cost in a record (escaped name
- * and value, twice) fits in budget bytes; the first string claim equal to
- * user is always kept. The names of dropped claims are written,
+ * compact JSON), and the kept claims as one compact JSON object. The
+ * first string claim equal to user is always kept, then iss and aud while
+ * they fit, then the others in payload order while their cost in a record
+ * (escaped name and value, twice) fits in budget bytes; kept claims stay
+ * in payload order, and view->truncated says whether any was left out. The names of dropped claims are written,
  * comma-separated, into dropped (dropped_len bytes, truncated, may be
  * NULL). Built in the caller's scratch: no allocation, one scan of the
  * JSON. */
@@ -286,6 +311,7 @@ typedef struct {
     size_t nclaims;
     jwtsso_claim_t *claims;
     size_t cost;            /* the record bytes the kept claims take */
+    int truncated;          /* some claims were left out */
 } jwtsso_view_t;
 
 /* Bytes of scratch jwtsso_view_make needs for a payload of len bytes. */
@@ -299,6 +325,10 @@ jwtsso_reason_t jwtsso_view_make(const char *payload, size_t len,
                                  size_t scratch_len, char *dropped,
                                  size_t dropped_len);
 
+/* The digest of a section's verification policy that a record is bound
+ * to (computed by the glue; opaque here). */
+#define JWTSSO_POLICY_LEN 32
+
 /* Build a record for a verified token: user, times, sid and the claims
  * of payload (res->payload, or NULL), kept as jwtsso_view_make keeps them
  * under JWTSSO_RECORD_CLAIMS_MAX. sid is a caller-made random string
@@ -308,7 +338,7 @@ jwtsso_reason_t jwtsso_view_make(const char *payload, size_t len,
  * for verified tokens). */
 char *jwtsso_record_make(const jwtsso_mackey_t *k,
                          const char *realm, const char *origin,
-                         const char *user, long long auth_time,
+                         const unsigned char *policy, const char *user, long long auth_time,
                          long long end, const char *sid,
                          const char *payload, size_t payload_len,
                          char *dropped, size_t dropped_len);
@@ -322,6 +352,7 @@ size_t jwtsso_record_scratch_len(size_t len);
  * also inside scratch. No JSON parsing, no allocation. */
 jwtsso_reason_t jwtsso_record_check(const jwtsso_mackey_t *k,
                                     const char *realm, const char *origin,
+                                    const unsigned char *policy,
                                     const char *text, size_t len,
                                     long long now, jwtsso_record_t *rec,
                                     void *scratch, size_t scratch_len);

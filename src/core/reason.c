@@ -99,6 +99,14 @@ static const reason_info_t reasons[JWTSSO_R__COUNT] = {
         "internal",
         "an internal error (out of memory, a crypto library failure, or "
         "a caller's bug such as a short buffer)" },
+    [JWTSSO_R_KID_REQUIRED] = {
+        "kid_required",
+        "the token has no kid, and more keys of its algorithm's family are "
+        "configured than are tried without one" },
+    [JWTSSO_R_TOKEN_TYPE] = {
+        "token_type",
+        "the token is of the wrong kind here: a login token where an API "
+        "(bearer) token is required, or an API token offered as a login" },
 };
 
 const char *jwtsso_reason_name(jwtsso_reason_t r)

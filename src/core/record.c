@@ -3,10 +3,11 @@
  * mod_session stores for us (DESIGN.md §4).
  *
  *     record = "j1." b64url(body) "." b64url(HMAC-SHA256(key, ctx || body))
- *     ctx    = "jwtsso-record-v1" NUL realm NUL origin NUL
+ *     ctx    = "jwtsso-record-v1" NUL realm NUL origin NUL [policy]
  *     body   = user LF auth_time LF end LF sid { LF claim }
  *     claim  = name "=" ( "s" string | "n" number-or-literal | "z"
  *                       | "j" flat LF "=J" json )
+ *     [ LF "=T" ]     the last line when claims were left out (truncated)
  *
  * Each claim is kept once, already as the app gets it: strings decoded,
  * numbers, true and false as sent, null as "z", and an array or object
@@ -14,8 +15,10 @@
  * starts "=J", as compact JSON. JWTSSO_CLAIMS is written from these when
  * asked for (jwtsso_claims_json), never parsed. Every field percent-escapes
  * the bytes below 0x20, 0x7f, '%' and '=' as "%XX" (upper-case hex), so LF
- * only separates fields and '=' only splits a claim. The MAC binds the realm and the public origin, so a record
- * made for one is no session for another. Checking needs no JSON parser
+ * only separates fields and '=' only splits a claim. The MAC binds the
+ * realm, the public origin and the digest of the section's verification
+ * policy (JWTSSO_POLICY_LEN bytes, when given), so a record made for one
+ * is no session for another. Checking needs no JSON parser
  * and no allocation of ours: it decodes into the caller's scratch. What
  * to do with a failed record (treat it as no session) is the glue's job.
  */
@@ -107,24 +110,29 @@ void jwtsso_mackey_free(jwtsso_mackey_t *k)
  * ctx is laid out in one buffer when it fits (it nearly always does), so
  * the hash sees two pieces, not six. */
 static int record_mac(const jwtsso_mackey_t *k, const char *realm,
-                      const char *origin, const unsigned char *body,
-                      size_t len, unsigned char *mac)
+                      const char *origin, const unsigned char *policy,
+                      const unsigned char *body, size_t len,
+                      unsigned char *mac)
 {
     unsigned char out[JWTSSO_HMAC_MAX];
-    char ctx[256];
+    char ctx[256 + JWTSSO_POLICY_LEN];
     jwtsso_chunk_t c[6];
-    size_t got, rl, ol, n = 0;
+    size_t got, rl, ol, pl, n = 0;
 
     realm = realm != NULL ? realm : "";
     origin = origin != NULL ? origin : "";
     rl = strlen(realm);
     ol = strlen(origin);
-    if (sizeof(CTX_TAG) + rl + ol + 2 <= sizeof(ctx)) {
+    pl = policy != NULL ? JWTSSO_POLICY_LEN : 0;
+    if (sizeof(CTX_TAG) + rl + ol + 2 + pl <= sizeof(ctx)) {
         memcpy(ctx, CTX_TAG, sizeof(CTX_TAG));  /* with its NUL */
         memcpy(ctx + sizeof(CTX_TAG), realm, rl + 1);
         memcpy(ctx + sizeof(CTX_TAG) + rl + 1, origin, ol + 1);
+        if (pl > 0) {
+            memcpy(ctx + sizeof(CTX_TAG) + rl + ol + 2, policy, pl);
+        }
         c[n].p = ctx;
-        c[n++].len = sizeof(CTX_TAG) + rl + ol + 2;
+        c[n++].len = sizeof(CTX_TAG) + rl + ol + 2 + pl;
     }
     else {
         c[n].p = CTX_TAG;
@@ -133,6 +141,10 @@ static int record_mac(const jwtsso_mackey_t *k, const char *realm,
         c[n++].len = rl + 1;                    /* with its NUL */
         c[n].p = origin;
         c[n++].len = ol + 1;
+        if (pl > 0) {
+            c[n].p = policy;
+            c[n++].len = pl;
+        }
     }
     c[n].p = body;
     c[n++].len = len;
@@ -275,6 +287,13 @@ static char *flat_put(char *d, const char *raw, size_t len,
     return d;
 }
 
+/* The registered claims a record keeps before any other (after the user
+ * claim): iss and aud, which say whose login it is. */
+static int reserved(const char *name)
+{
+    return strcmp(name, "iss") == 0 || strcmp(name, "aud") == 0;
+}
+
 size_t jwtsso_view_scratch_len(size_t len)
 {
     size_t n = len / 4 + 2;
@@ -383,17 +402,32 @@ jwtsso_reason_t jwtsso_view_make(const char *payload, size_t len,
         }
     }
 
-    /* Pass 2: keep in order while the budget lasts; pass 3: the kept
-     * members' JSON moved together (only ever left) into one object. */
+    /* Pass 2: the IdP's own claims first (the user claim, always, then
+     * iss and aud while they fit), so a large claim a user can set never
+     * pushes them out; then the others in order while the budget lasts.
+     * m[i].value_esc now marks a kept member. Pass 3: the kept members'
+     * JSON moved together (only ever left) into one object. */
+    for (i = 0; i < n; i++) {
+        m[i].value_esc = i == forced;
+        if (i != forced && reserved(claims[i].name)
+            && total + m[i].value_len <= budget) {
+            m[i].value_esc = 1;
+            total += m[i].value_len;
+        }
+    }
+    for (i = 0; i < n; i++) {
+        if (!m[i].value_esc && total + m[i].value_len <= budget) {
+            m[i].value_esc = 1;
+            total += m[i].value_len;
+        }
+    }
     jw = 0;
     json[jw++] = '{';
     for (i = 0; i < n; i++) {
-        if (i != forced) {
-            if (total + m[i].value_len > budget) {
-                note_dropped(dropped, dropped_len, claims[i].name);
-                continue;
-            }
-            total += m[i].value_len;
+        if (!m[i].value_esc) {
+            note_dropped(dropped, dropped_len, claims[i].name);
+            view->truncated = 1;
+            continue;
         }
         if (kept > 0) {
             json[jw++] = ',';
@@ -510,7 +544,7 @@ size_t jwtsso_claims_json(const jwtsso_claim_t *c, size_t n, char *out)
  */
 char *jwtsso_record_make(const jwtsso_mackey_t *k,
                          const char *realm, const char *origin,
-                         const char *user, long long auth_time,
+                         const unsigned char *policy, const char *user, long long auth_time,
                          long long end, const char *sid,
                          const char *payload, size_t payload_len,
                          char *dropped, size_t dropped_len)
@@ -533,7 +567,8 @@ char *jwtsso_record_make(const jwtsso_mackey_t *k,
     snprintf(num[0], sizeof(num[0]), "%lld", auth_time);
     snprintf(num[1], sizeof(num[1]), "%lld", end);
     fixed = esc_len(user) + strlen(num[0]) + strlen(num[1]) + esc_len(sid)
-            + (NFIXED - 1);         /* and their LFs */
+            + (NFIXED - 1)          /* and their LFs */
+            + 3;                    /* room for the "=T" line */
     budget = fixed < BODY_MAX ? BODY_MAX - fixed : 0;
     if (budget > JWTSSO_RECORD_CLAIMS_MAX) {
         budget = JWTSSO_RECORD_CLAIMS_MAX;
@@ -546,7 +581,7 @@ char *jwtsso_record_make(const jwtsso_mackey_t *k,
         goto done;
     }
 
-    blen = fixed;
+    blen = fixed - (v.truncated ? 0 : 3);
     for (i = 0; i < v.nclaims; i++) {
         blen += record_cost(&v.claims[i]);
     }
@@ -578,9 +613,14 @@ char *jwtsso_record_make(const jwtsso_mackey_t *k,
             p = esc_put(p, v.claims[i].json);
         }
     }
+    if (v.truncated) {              /* claims were left out: say so */
+        memcpy(p, "\n=T", 3);
+        p += 3;
+    }
     *p = '\0';
 
-    if (record_mac(k, realm, origin, (unsigned char *)body, blen, mac)) {
+    if (record_mac(k, realm, origin, policy, (unsigned char *)body, blen,
+                   mac)) {
         goto done;
     }
     out = malloc(PREFIX_LEN + jwtsso_b64url_encoded_len(blen) + 1
@@ -863,13 +903,18 @@ static int split_escaped(char *b, size_t blen, const char **fields,
  * folding each "=J" line into the container before it. Returns how many
  * claims there are, or (size_t)-1 for lines jwtsso_record_make does not
  * write. */
-static size_t typed(jwtsso_claim_t *c, size_t n)
+static size_t typed(jwtsso_claim_t *c, size_t n, int *truncated)
 {
     size_t r, w = 0;
     char t;
 
     for (r = 0; r < n; r++) {
         t = c[r].value[0];
+        if (r == n - 1 && c[r].name[0] == '\0' && t == 'T'
+            && c[r].value[1] == '\0') {
+            *truncated = 1;         /* the last line: claims left out */
+            break;
+        }
         c[w].name = c[r].name;
         c[w].json = NULL;
         c[w].type = t;
@@ -921,13 +966,15 @@ static int parse_body(char *b, size_t blen, jwtsso_record_t *rec,
     rec->user = fields[0];
     rec->sid = fields[3];
     rec->claims_json = NULL;
-    rec->nclaims = typed(claims, nf - NFIXED);
+    rec->truncated = 0;
+    rec->nclaims = typed(claims, nf - NFIXED, &rec->truncated);
     rec->claims = claims;
     return rec->nclaims == (size_t)-1 ? -1 : 0;
 }
 
 jwtsso_reason_t jwtsso_record_check(const jwtsso_mackey_t *k,
                                     const char *realm, const char *origin,
+                                    const unsigned char *policy,
                                     const char *text, size_t len,
                                     long long now, jwtsso_record_t *rec,
                                     void *scratch, size_t scratch_len)
@@ -984,7 +1031,8 @@ jwtsso_reason_t jwtsso_record_check(const jwtsso_mackey_t *k,
         rv = JWTSSO_R_RECORD_MALFORMED;
         goto done;
     }
-    if (record_mac(k, realm, origin, (unsigned char *)body, blen, want)) {
+    if (record_mac(k, realm, origin, policy, (unsigned char *)body, blen,
+                   want)) {
         rv = JWTSSO_R_INTERNAL;
         goto done;
     }

@@ -19,6 +19,16 @@
  * that token and that policy, so a cache hit grants nothing a verification
  * would not have. What it cannot see: a key removed from the configuration
  * (a restart starts new children with empty caches).
+ *
+ * Beside it, a second, smaller cache remembers recent refusals for
+ * REFUSED_TTL seconds, under the same key: only a refusal at the
+ * signature step (bad_signature, kid_required), which depends on nothing
+ * but the token's bytes and the section's keys, algorithms, size cap and
+ * JWTSSOMaxKeysWithoutKid, all in the key; never one that time could
+ * change (expired, too_old, ...). A client repeating one forged RS256 or
+ * ES256 token then costs a hash and a lookup per request instead of up to
+ * JWTSSOMaxKeysWithoutKid signature checks. Its own cache, so a flood of
+ * forged tokens never evicts a verified one.
  */
 /* SHA256_* (deprecated in OpenSSL 3, not removed) hash on the stack, as
  * src/core/hmac.c does */
@@ -36,10 +46,15 @@
  * by JWTSSO_RECORD_CLAIMS_MAX, fit well inside. */
 #define BLOB_MAX 8192
 
+/* Refusals: entries per child and how long one is remembered (seconds). */
+#define REFUSED_ENTRIES 512
+#define REFUSED_TTL 10
+
 /* JWTSSOBearerCacheSize: entries per child; -1 until a configuration sets it.
  * Reset by pre_config, as the configuration is read anew on a restart. */
 static long configured = -1;
 static jwtsso_vcache_t *cache;
+static jwtsso_vcache_t *refusals;
 
 const char *jwtsso_bcache_set(cmd_parms *cmd, void *dv, const char *arg)
 {
@@ -77,6 +92,8 @@ static apr_status_t bcache_free(void *data)
     (void)data;
     jwtsso_vcache_free(cache);
     cache = NULL;
+    jwtsso_vcache_free(refusals);
+    refusals = NULL;
     return APR_SUCCESS;
 }
 
@@ -95,6 +112,12 @@ void jwtsso_bcache_child_init(apr_pool_t *p, server_rec *s)
                      n);
         return;
     }
+    refusals = jwtsso_vcache_new(REFUSED_ENTRIES, 1);
+    if (!refusals) {
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, JWTSSO_LOGNO(00803)
+                     "cannot make the cache of recent token refusals: out "
+                     "of memory; forged tokens are verified each time");
+    }
     apr_pool_cleanup_register(p, NULL, bcache_free, apr_pool_cleanup_null);
 }
 
@@ -112,8 +135,8 @@ int jwtsso_bcache_key(request_rec *r, const jwtsso_dir_cfg *cfg,
 {
     struct {
         const void *keys;
-        unsigned algs;
-        long long skew, max_token_size;
+        unsigned algs, max_kidless;
+        long long skew, max_token_size, max_age;
     } id;
     SHA256_CTX md;
 
@@ -124,12 +147,15 @@ int jwtsso_bcache_key(request_rec *r, const jwtsso_dir_cfg *cfg,
     memset(&id, 0, sizeof(id));
     id.keys = cfg->keys->keys;
     id.algs = cfg->algs;
+    id.max_kidless = cfg->max_kidless;
     id.skew = cfg->skew;
     id.max_token_size = cfg->max_token_size;
+    id.max_age = cfg->max_age;
     /* on the stack: no allocation per request (EVP_MD_CTX_new would) */
     if (!SHA256_Init(&md) || !SHA256_Update(&md, &id, sizeof(id))
         || !put_str(&md, cfg->issuer) || !put_str(&md, cfg->audience)
         || !put_str(&md, cfg->user_claim)
+        || !put_str(&md, cfg->bearer_audience)
         || !SHA256_Update(&md, token, strlen(token))
         || !SHA256_Final(key, &md)) {
         return 0;
@@ -216,4 +242,47 @@ void jwtsso_bcache_put(request_rec *r, const unsigned char *key,
 #undef PUT
     jwtsso_vcache_put(cache, key, (long long)apr_time_sec(r->request_time),
                       until, blob, len);
+}
+
+/* Only refusals that depend on the token and the section alone. */
+static int lasting(jwtsso_reason_t why)
+{
+    return why == JWTSSO_R_BAD_SIGNATURE || why == JWTSSO_R_KID_REQUIRED;
+}
+
+int jwtsso_bcache_refused(request_rec *r, const unsigned char *key,
+                          jwtsso_reason_t *why)
+{
+    void *blob;
+    size_t len;
+    jwtsso_reason_t w;
+
+    if (!refusals
+        || !jwtsso_vcache_get(refusals, key,
+                              (long long)apr_time_sec(r->request_time),
+                              pool_alloc, r->pool, &blob, &len)
+        || len != 1) {
+        return 0;
+    }
+    w = (jwtsso_reason_t)*(unsigned char *)blob;
+    if (!lasting(w)) {
+        return 0;
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, JWTSSO_LOGNO(00802)
+                  "token refused again: %s: the same token was refused "
+                  "here less than %d s ago (not verified again)",
+                  jwtsso_reason_name(w), REFUSED_TTL);
+    *why = w;
+    return 1;
+}
+
+void jwtsso_bcache_refuse(request_rec *r, const unsigned char *key,
+                          jwtsso_reason_t why)
+{
+    unsigned char b = (unsigned char)why;
+    long long now = (long long)apr_time_sec(r->request_time);
+
+    if (refusals && lasting(why)) {
+        jwtsso_vcache_put(refusals, key, now, now + REFUSED_TTL, &b, 1);
+    }
 }

@@ -41,8 +41,10 @@ void *jwtsso_cfg_create_dir(apr_pool_t *p, char *dir)
     c->unauth = JWTSSO_UNAUTH_AUTO;
     c->session_max_age = 28800;
     c->max_token_size = 8192;
+    c->max_kidless = JWTSSO_MAX_KIDLESS;
     c->pass_claims = JWTSSO_PASS_ENV;
     c->bearer_cache = 1;
+    c->strip_headers = 1;
     return c;
 }
 
@@ -74,6 +76,8 @@ void *jwtsso_cfg_merge_dir(apr_pool_t *p, void *basev, void *addv)
     MERGE(algs);
     MERGE(issuer);
     MERGE(audience);
+    MERGE(bearer_audience);
+    MERGE(strip_headers);
     MERGE(session_key);
     MERGE(allow_short);
     MERGE(max_age);
@@ -86,6 +90,7 @@ void *jwtsso_cfg_merge_dir(apr_pool_t *p, void *basev, void *addv)
     MERGE(unauth);
     MERGE(session_max_age);
     MERGE(max_token_size);
+    MERGE(max_kidless);
     MERGE(accept_bearer);
     MERGE(bearer_cache);
     MERGE(pass_claims);
@@ -328,6 +333,111 @@ static jwtsso_keys_t *section_keys(cmd_parms *cmd, jwtsso_dir_cfg *c)
     return k;
 }
 
+/* Chain one key directive's material into the set's identity (policy.c):
+ * id = SHA-256(id, directive, kid, SHA-256(material)). The material is
+ * hashed, never kept. */
+static int keys_chain(cmd_parms *cmd, jwtsso_keys_t *k, const char *kid,
+                      const void *material, size_t len)
+{
+    unsigned char inner[32], buf[32 + 64 + 256 + 32];
+    unsigned int n = 0;
+    size_t dl = strlen(cmd->cmd->name) + 1;
+    size_t kl = kid ? strlen(kid) + 1 : 0, at = 0;
+    int ok;
+
+    if (dl > 64 || kl > 256
+        || !EVP_Digest(material, len, inner, &n, EVP_sha256(), NULL)) {
+        return -1;
+    }
+    memcpy(buf, k->id, 32);
+    at = 32;
+    memcpy(buf + at, cmd->cmd->name, dl);
+    at += dl;
+    if (kid) {
+        memcpy(buf + at, kid, kl);
+        at += kl;
+    }
+    buf[at++] = kid ? 1 : 0;
+    memcpy(buf + at, inner, 32);
+    at += 32;
+    ok = EVP_Digest(buf, at, k->id, &n, EVP_sha256(), NULL);
+    OPENSSL_cleanse(inner, sizeof(inner));
+    return ok ? 0 : -1;
+}
+
+/* This installation's session key file (ServerRoot/jwtsso-session.key):
+ * 32 random bytes, made at the first start that needs them, so that a
+ * session record key derived from JWTSSOSecret is not derivable by whoever
+ * else holds the secret (the IdP, other sites). Read into out. */
+#define INSTALL_KEY_FILE "jwtsso-session.key"
+#define INSTALL_KEY_LEN  32
+
+static const char *install_key(cmd_parms *cmd, unsigned char *out)
+{
+    const char *path = ap_server_root_relative(cmd->temp_pool,
+                                               INSTALL_KEY_FILE);
+    unsigned char fresh[INSTALL_KEY_LEN];
+    apr_size_t got = 0;
+    apr_status_t rv;
+    apr_file_t *f;
+    char err[120];
+    int tries;
+
+    for (tries = 0; tries < 2; tries++) {
+        rv = apr_file_open(&f, path, APR_FOPEN_READ, 0, cmd->temp_pool);
+        if (rv == APR_SUCCESS) {
+            rv = apr_file_read_full(f, out, INSTALL_KEY_LEN, &got);
+            apr_file_close(f);
+            if (rv == APR_SUCCESS && got == INSTALL_KEY_LEN) {
+                return NULL;
+            }
+            return apr_psprintf(cmd->pool, "%s: the session key file %s is "
+                                "shorter than %d bytes; remove it (a new one "
+                                "is made at the next start) or write one "
+                                "with 'openssl rand -out %s %d'",
+                                cmd->cmd->name, path, INSTALL_KEY_LEN, path,
+                                INSTALL_KEY_LEN);
+        }
+        if (!APR_STATUS_IS_ENOENT(rv)) {
+            break;
+        }
+        /* the first start: make it, readable by this user only; EXCL, so
+         * of two processes making it at once one wins and both read it */
+        if (apr_generate_random_bytes(fresh, sizeof(fresh)) != APR_SUCCESS) {
+            return apr_psprintf(cmd->pool, "%s: no randomness to make the "
+                                "session key file %s", cmd->cmd->name, path);
+        }
+        rv = apr_file_open(&f, path, APR_FOPEN_WRITE | APR_FOPEN_CREATE
+                           | APR_FOPEN_EXCL | APR_FOPEN_BINARY,
+                           APR_FPROT_UREAD | APR_FPROT_UWRITE,
+                           cmd->temp_pool);
+        if (rv == APR_SUCCESS) {
+            rv = apr_file_write_full(f, fresh, sizeof(fresh), NULL);
+            apr_file_close(f);
+            OPENSSL_cleanse(fresh, sizeof(fresh));
+            if (rv != APR_SUCCESS) {
+                apr_file_remove(path, cmd->temp_pool);
+                break;
+            }
+            ap_log_error(APLOG_MARK, APLOG_NOTICE | APLOG_STARTUP, 0, NULL,
+                         JWTSSO_LOGNO(00106) "made this installation's "
+                         "session key file %s; servers that share session "
+                         "cookies need the same file (copy it) or "
+                         JWTSSO_D_SESSION_KEY, path);
+        }
+        else if (!APR_STATUS_IS_EEXIST(rv)) {
+            OPENSSL_cleanse(fresh, sizeof(fresh));
+            break;
+        }
+    }
+    return apr_psprintf(cmd->pool, "%s: cannot read or make the session "
+                        "key file %s (%s); make it readable by the user that "
+                        "starts httpd (e.g. 'openssl rand -out %s %d; chmod "
+                        "600 %s'), or set " JWTSSO_D_SESSION_KEY,
+                        cmd->cmd->name, path, apr_strerror(rv, err,
+                        sizeof(err)), path, INSTALL_KEY_LEN, path);
+}
+
 static const char *set_secret(cmd_parms *cmd, void *dv, const char *arg)
 {
     jwtsso_dir_cfg *c = dv;
@@ -348,11 +458,24 @@ static const char *set_secret(cmd_parms *cmd, void *dv, const char *arg)
     }
     k = section_keys(cmd, c);
     if (k && !k->record_key) {
-        /* the first secret of a section also keys its session records */
-        k->record_key = jwtsso_mackey_new(bytes, len);
+        /* the first secret of a section also keys its session records,
+         * with this installation's own key, which the IdP does not have */
+        unsigned char *m = apr_palloc(cmd->temp_pool, INSTALL_KEY_LEN + len);
+
+        err = install_key(cmd, m);
+        if (err) {
+            OPENSSL_cleanse(bytes, len);
+            return err;
+        }
+        memcpy(m + INSTALL_KEY_LEN, bytes, len);
+        k->record_key = jwtsso_mackey_new(m, INSTALL_KEY_LEN + len);
+        OPENSSL_cleanse(m, INSTALL_KEY_LEN + len);
     }
     rv = k && k->record_key
          ? jwtsso_keyset_add_hmac(k->keys, NULL, bytes, len) : -1;
+    if (rv == 0) {
+        rv = keys_chain(cmd, k, NULL, bytes, len);
+    }
     OPENSSL_cleanse(bytes, len);
     if (rv != 0) {
         return apr_psprintf(cmd->pool, "%s: out of memory", cmd->cmd->name);
@@ -419,6 +542,9 @@ static const char *set_verify_key(cmd_parms *cmd, void *dv, const char *a1,
     k = section_keys(cmd, c);
     ke = k ? jwtsso_keyset_add_pem(k->keys, kid, text, len, &was_private)
            : JWTSSO_KEY_INTERNAL;
+    if (ke == JWTSSO_KEY_OK && keys_chain(cmd, k, kid, text, len) != 0) {
+        ke = JWTSSO_KEY_INTERNAL;
+    }
     OPENSSL_cleanse(text, len);
     if (ke == JWTSSO_KEY_DUPLICATE_KID) {
         return apr_psprintf(cmd->pool, "%s: %s %s: this section already has "
@@ -461,6 +587,9 @@ static const char *set_verify_jwks(cmd_parms *cmd, void *dv, const char *arg)
                                     c->allow_short_set && c->allow_short,
                                     &added, &bad)
            : JWTSSO_KEY_INTERNAL;
+    if (ke == JWTSSO_KEY_OK && keys_chain(cmd, k, NULL, text, len) != 0) {
+        ke = JWTSSO_KEY_INTERNAL;
+    }
     OPENSSL_cleanse(text, len);
     if (ke == JWTSSO_KEY_DUPLICATE_KID) {
         return apr_psprintf(cmd->pool, "%s: %s, key #%lu (counting from 0): "
@@ -526,6 +655,49 @@ static const char *set_claim_value(cmd_parms *cmd, void *dv, const char *arg)
         c->audience = arg;
         c->audience_set = 1;
     }
+    note_where(cmd, c);
+    return NULL;
+}
+
+static const char *set_bearer_audience(cmd_parms *cmd, void *dv,
+                                       const char *arg)
+{
+    jwtsso_dir_cfg *c = dv;
+
+    if (!*arg) {
+        return apr_psprintf(cmd->pool, "%s: the value is empty",
+                            cmd->cmd->name);
+    }
+    c->bearer_audience = arg;
+    c->bearer_audience_set = 1;
+    note_where(cmd, c);
+    return NULL;
+}
+
+static const char *set_strip_headers(cmd_parms *cmd, void *dv, int on)
+{
+    jwtsso_dir_cfg *c = dv;
+
+    c->strip_headers = on;
+    c->strip_headers_set = 1;
+    note_where(cmd, c);
+    return NULL;
+}
+
+/* JWTSSOMaxKeysWithoutKid: the keys of its kind a token without kid is
+ * checked against (src/core/jws.c): each is a signature check a forged
+ * token costs. */
+static const char *set_max_kidless(cmd_parms *cmd, void *dv, const char *arg)
+{
+    jwtsso_dir_cfg *c = dv;
+    long long n;
+
+    if (parse_int(cmd, arg, 1, 64, &n)) {
+        return apr_psprintf(cmd->pool, "%s: '%s' is not a number of keys "
+                            "from 1 to 64", cmd->cmd->name, arg);
+    }
+    c->max_kidless = (unsigned)n;
+    c->max_kidless_set = 1;
     note_where(cmd, c);
     return NULL;
 }
@@ -835,12 +1007,21 @@ const command_rec jwtsso_cfg_cmds[] = {
         "[KID] PATH: a PEM public key or certificate of the IdP; repeatable"),
     AP_INIT_TAKE1(JWTSSO_D_VERIFY_JWKS, set_verify_jwks, NULL, KEYS,
         "PATH: a local JWKS file (RFC 7517)"),
+    AP_INIT_TAKE1(JWTSSO_D_MAX_KIDLESS, set_max_kidless, NULL, KEYS,
+        "keys of its kind a token without kid is checked against; with "
+        "more, such tokens are refused (default 4)"),
     AP_INIT_ITERATE(JWTSSO_D_ALGORITHMS, set_algorithms, NULL, DIRS,
         "the algorithms accepted (default: what the configured keys serve)"),
     AP_INIT_TAKE1(JWTSSO_D_ISSUER, set_claim_value, NULL, DIRS,
         "the iss a token must carry (default: not checked)"),
     AP_INIT_TAKE1(JWTSSO_D_AUDIENCE, set_claim_value, NULL, DIRS,
         "a value the token's aud must be or contain (default: not checked)"),
+    AP_INIT_TAKE1(JWTSSO_D_BEARER_AUDIENCE, set_bearer_audience, NULL, DIRS,
+        "the aud that makes a token an API (bearer) token, never a login "
+        "(default: none, bearer tokens pass the login rules)"),
+    AP_INIT_FLAG(JWTSSO_D_STRIP_HEADERS, set_strip_headers, NULL, KEYS,
+        "remove client-sent X-JWTSSO-* headers outside AuthType jwtsso too "
+        "(default On; Off only for a backend this server proxies to)"),
     AP_INIT_FLAG(JWTSSO_D_ACCEPT_BEARER, set_flag, NULL, DIRS,
         "also accept Authorization: Bearer JWT per request (default Off)"),
     AP_INIT_TAKE1(JWTSSO_D_PASS_CLAIMS, set_pass_claims, NULL, DIRS,
@@ -850,6 +1031,8 @@ const command_rec jwtsso_cfg_cmds[] = {
     AP_INIT_TAKE1(JWTSSO_D_REPLAY_CACHE, jwtsso_replay_set, NULL, RSRC_CONF,
         "socache store of consumed tokens: PROVIDER[:ARGS] or none "
         "(default shmcb)"),
+    AP_INIT_TAKE1(JWTSSO_D_REPLAY_TIMEOUT, jwtsso_replay_set_timeout, NULL,
+        RSRC_CONF, "bound in ms on each replay-store operation (default 500)"),
     AP_INIT_FLAG(JWTSSO_D_BEARER_CACHE, set_flag, NULL, DIRS,
         "remember verified bearer tokens, until their exp (default On)"),
     AP_INIT_TAKE1(JWTSSO_D_BEARER_CACHE_SIZE, jwtsso_bcache_set, NULL,
@@ -919,7 +1102,34 @@ static const char *section_problem(apr_pool_t *p, const jwtsso_dir_cfg *c)
 
 static APR_OPTIONAL_FN_TYPE(authn_ap_auth_type) *auth_type;
 
-static int check_sections(apr_pool_t *ptemp, server_rec *s,
+/* More keys of one kind than a token without kid is checked against
+ * (JWTSSOMaxKeysWithoutKid): such tokens will be refused; say so now. */
+static void kidless_warning(server_rec *s, const char *kind,
+                            const char *path, const jwtsso_dir_cfg *c)
+{
+    jwtsso_alg_t alg;
+    size_t n = jwtsso_jws_kidless_keys(c->keys->keys, &alg);
+
+    if (n <= c->max_kidless) {
+        return;
+    }
+    ap_log_error(APLOG_MARK, APLOG_WARNING | APLOG_STARTUP, 0, s,
+                 JWTSSO_LOGNO(00105) "<%s %s> (server %s%s%s): %s tokens "
+                 "without kid would be checked against %lu keys, more than "
+                 JWTSSO_D_MAX_KIDLESS " %u: such tokens will be refused "
+                 "(kid_required), and a kid that names no key will not be "
+                 "tried against the keys without kid. Have the IdP put "
+                 "its key's kid in every token (a JWKS gives each key "
+                 "one), or raise " JWTSSO_D_MAX_KIDLESS " (each key tried "
+                 "is a signature check a forged token costs)", kind,
+                 path ? path : "?", s->server_hostname
+                 ? s->server_hostname : "default",
+                 c->where ? ", configured at " : "",
+                 c->where ? c->where : "", jwtsso_alg_name(alg),
+                 (unsigned long)n, c->max_kidless);
+}
+
+static int check_sections(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s,
                           apr_array_header_t *secs, const char *kind,
                           int *used)
 {
@@ -955,6 +1165,10 @@ static int check_sections(apr_pool_t *ptemp, server_rec *s,
         *used = 1;
         c = ap_get_module_config(merged, &auth_jwtsso_module);
         problem = section_problem(ptemp, c);
+        if (!problem && jwtsso_policy_note(pconf, c) != 0) {
+            problem = "its policy digest cannot be computed (a crypto "
+                      "library failure)";
+        }
         if (problem) {
             ap_log_error(APLOG_MARK, APLOG_CRIT | APLOG_STARTUP, 0, s,
                          JWTSSO_LOGNO(00101) "<%s %s> (server %s%s%s) uses "
@@ -965,8 +1179,20 @@ static int check_sections(apr_pool_t *ptemp, server_rec *s,
                          c->where ? c->where : "", problem);
             bad = 1;
         }
+        else {
+            kidless_warning(s, kind, cd->d, c);
+        }
     }
     return bad;
+}
+
+/* Whether some section of this configuration uses AuthType jwtsso (set
+ * by check_config, read by requests). */
+static int cfg_used;
+
+int jwtsso_cfg_used(void)
+{
+    return cfg_used;
 }
 
 int jwtsso_cfg_check(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
@@ -975,14 +1201,17 @@ int jwtsso_cfg_check(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
     int bad = 0, used = 0;
     server_rec *s0 = s;
 
-    (void)pconf;
     (void)plog;
     auth_type = APR_RETRIEVE_OPTIONAL_FN(authn_ap_auth_type);
+    jwtsso_policy_reset();
     for (; s; s = s->next) {
         core_server_config *sc = ap_get_core_module_config(s->module_config);
-        bad |= check_sections(ptemp, s, sc->sec_url, "Location", &used);
-        bad |= check_sections(ptemp, s, sc->sec_dir, "Directory", &used);
+        bad |= check_sections(pconf, ptemp, s, sc->sec_url, "Location",
+                              &used);
+        bad |= check_sections(pconf, ptemp, s, sc->sec_dir, "Directory",
+                              &used);
     }
+    cfg_used = used;
     if (used && jwtsso_replay_check(s0, ptemp) != OK) {
         bad = 1;
     }

@@ -1,9 +1,12 @@
 /*
  * flow.c - the jwtsso login flow in httpd's hooks (DESIGN §2).
  *
- *   post_perdir_config  under AuthType jwtsso: take the token out of the
- *                       query (kept in the request config) and redact it
- *                       from what the access log sees.
+ *   post_perdir_config  every request of a configuration that uses the
+ *                       module: remove spoofed X-JWTSSO-* headers (and our
+ *                       names from Connection); under AuthType jwtsso also
+ *                       take the token out of the query (kept in the
+ *                       request config) and redact it from what the access
+ *                       log sees.
  *   check_authn         a token to consume, else a valid session, else the
  *                       unauthenticated action (redirect, 401 or pass).
  *   force_authn         for JWTSSOUnauthAction pass under Require all
@@ -97,8 +100,17 @@ static const char *redacted_query(request_rec *r, const req_t *st,
     return out;
 }
 
-/* Remove every incoming header a client could use to pose as us:
- * X-JWTSSO-* in any case, and the X_JWTSSO_ spelling (DESIGN §6). */
+/* Is this one of the names we pass claims in? X-JWTSSO-* in any case, and
+ * the X_JWTSSO_ spelling (DESIGN §6); len bytes of name. */
+static int our_header(const char *name, size_t len)
+{
+    /* x, then '-' or '_', "jwtsso" in any case, '-' or '_' */
+    return len >= 9 && (name[0] | 0x20) == 'x'
+           && (name[1] == '-' || name[1] == '_')
+           && !strncasecmp(name + 2, "JWTSSO", 6)
+           && (name[8] == '-' || name[8] == '_');
+}
+
 typedef struct {
     apr_pool_t *pool;
     apr_array_header_t *names;      /* made at the first one found */
@@ -109,10 +121,7 @@ static int spoofed(void *rec, const char *key, const char *value)
     spoofed_t *f = rec;
 
     (void)value;
-    /* x, then '-' or '_', "jwtsso" in any case, '-' or '_' */
-    if ((key[0] | 0x20) == 'x' && (key[1] == '-' || key[1] == '_')
-        && !strncasecmp(key + 2, "JWTSSO", 6)
-        && (key[8] == '-' || key[8] == '_')) {
+    if (our_header(key, strlen(key))) {
         if (!f->names) {
             f->names = apr_array_make(f->pool, 2, sizeof(const char *));
         }
@@ -121,17 +130,49 @@ static int spoofed(void *rec, const char *key, const char *value)
     return 1;
 }
 
-int jwtsso_flow_post_perdir(request_rec *r)
+/* A Connection header that names one of our headers would make mod_proxy
+ * drop it as hop-by-hop after we set it: those names are taken out of
+ * Connection (the others stay). */
+static void connection_tokens(request_rec *r)
 {
-    jwtsso_dir_cfg *cfg;
+    const char *conn = apr_table_get(r->headers_in, "Connection"), *tok;
+    const char *kept = "";
+    char *list, *last = NULL;
+    int changed = 0;
+
+    if (!conn || !ap_strcasestr(conn, "jwtsso")) {
+        return;
+    }
+    list = apr_pstrdup(r->pool, conn);
+    for (tok = apr_strtok(list, ", \t", &last); tok;
+         tok = apr_strtok(NULL, ", \t", &last)) {
+        if (our_header(tok, strlen(tok))) {
+            changed = 1;
+            continue;
+        }
+        kept = *kept ? apr_pstrcat(r->pool, kept, ", ", tok, NULL) : tok;
+    }
+    if (!changed) {
+        return;
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, JWTSSO_LOGNO(00423)
+                  "Connection header named X-JWTSSO-* headers: those "
+                  "names removed from it");
+    if (*kept) {
+        apr_table_setn(r->headers_in, "Connection", kept);
+    }
+    else {
+        apr_table_unset(r->headers_in, "Connection");
+    }
+}
+
+/* Remove every incoming header a client could use to pose as us, and our
+ * names from its Connection header. */
+static void strip_spoofed(request_rec *r)
+{
     spoofed_t found;
-    req_t *st;
     int i;
 
-    if (!is_ours(r)) {
-        return DECLINED;
-    }
-    cfg = dir_cfg(r);
     /* the array is made only when a header is found (most requests have
      * none) */
     found.pool = r->pool;
@@ -140,6 +181,25 @@ int jwtsso_flow_post_perdir(request_rec *r)
     for (i = 0; found.names && i < found.names->nelts; i++) {
         apr_table_unset(r->headers_in, ((const char **)found.names->elts)[i]);
     }
+    connection_tokens(r);
+}
+
+int jwtsso_flow_post_perdir(request_rec *r)
+{
+    jwtsso_dir_cfg *cfg;
+    req_t *st;
+
+    if (!is_ours(r)) {
+        /* a configuration that uses the module strips spoofed headers
+         * everywhere, an AuthType None path of a proxied app too, unless
+         * JWTSSOStripHeaders Off (a backend this server proxies to) */
+        if (jwtsso_cfg_used() && dir_cfg(r)->strip_headers) {
+            strip_spoofed(r);
+        }
+        return DECLINED;
+    }
+    cfg = dir_cfg(r);
+    strip_spoofed(r);
     st = req_state(r, cfg);
     if (st->ntokens > 0) {
         /* the token never reaches the access log or the app */
@@ -193,6 +253,16 @@ static const char *random_id(request_rec *r, int b64)
     return out;
 }
 
+/* The state cookie's name: with the __Host- prefix on https (Secure,
+ * Path=/, no Domain), so a sibling subdomain cannot plant one. */
+static const char *state_name(request_rec *r, const jwtsso_dir_cfg *cfg)
+{
+    int https;
+
+    jwtsso_url_origin(r, cfg, &https);
+    return https ? "__Host-" JWTSSO_STATE_COOKIE : JWTSSO_STATE_COOKIE;
+}
+
 static void state_cookie(request_rec *r, const jwtsso_dir_cfg *cfg,
                          const char *value)
 {
@@ -202,7 +272,7 @@ static void state_cookie(request_rec *r, const jwtsso_dir_cfg *cfg,
     apr_table_addn(r->err_headers_out, "Set-Cookie",
                    apr_psprintf(r->pool, "%s=%s; Path=/; Max-Age=%d; "
                                 "HttpOnly; SameSite=Lax%s",
-                                JWTSSO_STATE_COOKIE, value ? value : "",
+                                state_name(r, cfg), value ? value : "",
                                 value ? JWTSSO_STATE_MAX_AGE : 0,
                                 https ? "; Secure" : ""));
 }
@@ -218,23 +288,38 @@ static int refuse(request_rec *r)
  * what: "token" or "bearer token"; fp: the token's fingerprint, or NULL
  * to compute it only if a line is logged. */
 static jwtsso_reason_t verify(request_rec *r, const jwtsso_dir_cfg *cfg,
-                              const char *token, long long max_age,
+                              const char *token, int bearer,
                               const char *what, const char *fp,
                               jwtsso_result_t *res)
 {
     jwtsso_policy_t pol;
     jwtsso_reason_t why;
+    unsigned char nkey[JWTSSO_BCACHE_KEY_LEN];
     size_t len, slen;
+    int keyed;
 
     memset(&pol, 0, sizeof(pol));
-    pol.max_age = max_age;
+    pol.max_age = cfg->max_age;
     pol.skew = cfg->skew;
     pol.user_claim = cfg->user_claim;
     pol.max_size = (size_t)cfg->max_token_size;
     pol.algs = cfg->algs;
     pol.issuer = cfg->issuer;
     pol.audience = cfg->audience;
+    pol.max_kidless = cfg->max_kidless;
+    pol.api_audience = cfg->bearer_audience;
+    pol.bearer = bearer;
+    if (bearer && cfg->bearer_audience) {
+        /* a declared API token: its own audience, alive until its exp */
+        pol.audience = NULL;
+        pol.max_age = -1;
+    }
     memset(res, 0, sizeof(*res));
+    /* the same token refused at its signature moments ago (bcache.c) */
+    keyed = jwtsso_bcache_key(r, cfg, token, nkey);
+    if (keyed && jwtsso_bcache_refused(r, nkey, &why)) {
+        return why;
+    }
     len = strlen(token);
     /* decoded in the request pool: no malloc per verification; a token
      * over the size cap is refused before the scratch is looked at */
@@ -243,6 +328,10 @@ static jwtsso_reason_t verify(request_rec *r, const jwtsso_dir_cfg *cfg,
                                (long long)apr_time_sec(r->request_time), res,
                                slen ? apr_palloc(r->pool, slen) : NULL,
                                slen);
+    if (why == JWTSSO_OK && bearer && !res->has_exp) {
+        why = JWTSSO_R_NO_LIFETIME;     /* a bearer token needs an exp */
+        res->claim = "exp";
+    }
     if (why == JWTSSO_R_INTERNAL) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JWTSSO_LOGNO(00415)
                       "cannot verify a %s: %s", what,
@@ -260,6 +349,9 @@ static jwtsso_reason_t verify(request_rec *r, const jwtsso_dir_cfg *cfg,
     }
     if (why != JWTSSO_OK) {
         jwtsso_result_clear(res);
+        if (keyed) {
+            jwtsso_bcache_refuse(r, nkey, why);
+        }
     }
     return why;
 }
@@ -271,19 +363,21 @@ static const char *make_record(request_rec *r, const jwtsso_dir_cfg *cfg,
                                jwtsso_record_t *rec)
 {
     const char *realm, *origin, *text;
+    const unsigned char *policy;
     const char *sid = random_id(r, 1);
     long long now = (long long)apr_time_sec(r->request_time);
     char dropped[256] = "";
     jwtsso_reason_t why;
     char *record;
 
-    jwtsso_session_binding(r, cfg, &realm, &origin);
-    record = sid ? jwtsso_record_make(jwtsso_cfg_record_key(cfg),
-                                      realm, origin, res->user,
-                                      now, now + cfg->session_max_age, sid,
-                                      res->payload, res->payload_len,
-                                      dropped, sizeof(dropped))
-                 : NULL;
+    jwtsso_session_binding(r, cfg, &realm, &origin, &policy);
+    record = sid && policy
+           ? jwtsso_record_make(jwtsso_cfg_record_key(cfg), realm, origin,
+                                policy, res->user, now,
+                                now + cfg->session_max_age, sid,
+                                res->payload, res->payload_len, dropped,
+                                sizeof(dropped))
+           : NULL;
     if (!record) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JWTSSO_LOGNO(00405)
                       "cannot make a session record (out of memory or no "
@@ -294,7 +388,8 @@ static const char *make_record(request_rec *r, const jwtsso_dir_cfg *cfg,
     free(record);
     if (*dropped) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, JWTSSO_LOGNO(00406)
-                      "claims not kept in the session (over %d bytes): %s",
+                      "claims not kept in the session (over %d bytes; "
+                      "JWTSSO_CLAIMS_TRUNCATED=1): %s",
                       JWTSSO_RECORD_CLAIMS_MAX,
                       ap_escape_logitem(r->pool, dropped));
     }
@@ -352,6 +447,7 @@ static int consume(request_rec *r, const jwtsso_dir_cfg *cfg, req_t *st)
     const char *query;
     unsigned char rkey[32];
     apr_time_t until;
+    long long end;
     int rv;
 
     if (st->ntokens > 1) {
@@ -360,7 +456,7 @@ static int consume(request_rec *r, const jwtsso_dir_cfg *cfg, req_t *st)
                       "appears %d times", cfg->token_param, st->ntokens);
         return refuse(r);
     }
-    why = verify(r, cfg, st->token, cfg->max_age, "token", fp, &res);
+    why = verify(r, cfg, st->token, 0, "token", fp, &res);
     if (why == JWTSSO_R_INTERNAL) {
         return HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -368,12 +464,12 @@ static int consume(request_rec *r, const jwtsso_dir_cfg *cfg, req_t *st)
         return refuse(r);
     }
     if (cfg->state) {
-        ap_cookie_read(r, JWTSSO_STATE_COOKIE, &cookie, 0);
+        ap_cookie_read(r, state_name(r, cfg), &cookie, 0);
         if (!cookie || !*cookie) {
             ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, JWTSSO_LOGNO(00402)
                           "token refused: state_missing: no %s cookie: the "
                           "login was not started by this browser, or the "
-                          "cookie was lost (token %s)", JWTSSO_STATE_COOKIE,
+                          "cookie was lost (token %s)", state_name(r, cfg),
                           fp);
             jwtsso_result_clear(&res);
             return refuse(r);
@@ -399,17 +495,22 @@ static int consume(request_rec *r, const jwtsso_dir_cfg *cfg, req_t *st)
     }
 
     /* each token logs in once: kept in the replay cache until it could
-     * no longer be accepted anyway (exp, or iat + max age, + skew) */
+     * no longer be accepted anyway: the earlier of exp and iat + max age
+     * (verify() bounded iat), + skew; saturating, as the core takes any
+     * exp up to LLONG_MAX (a wrapped sum was a 2 s entry: issue 11) */
     replay_key(&res, st->token, rkey);
-    until = apr_time_from_sec((res.has_exp ? res.exp
-                               : res.has_iat && cfg->max_age >= 0
-                               ? res.iat + cfg->max_age
-                               : (long long)apr_time_sec(r->request_time))
-                              + cfg->skew + 1);
+    end = res.has_exp ? res.exp : LLONG_MAX;
+    if (res.has_iat && cfg->max_age >= 0 && res.iat + cfg->max_age < end) {
+        end = res.iat + cfg->max_age;
+    }
+    until = jwtsso_replay_until(end, cfg->skew);
     switch (jwtsso_replay_consume(r, rkey, sizeof(rkey), until)) {
     case JWTSSO_REPLAY_FRESH:
     case JWTSSO_REPLAY_OFF:
         break;
+    case JWTSSO_REPLAY_TOO_LONG:        /* logged by replay.c */
+        jwtsso_result_clear(&res);
+        return refuse(r);
     case JWTSSO_REPLAY_SEEN:
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, JWTSSO_LOGNO(00417)
                       "token refused: replayed: this token was already used "
@@ -508,12 +609,14 @@ static int bearer_record(request_rec *r, const jwtsso_result_t *res,
         return 0;
     }
     if (*dropped) {
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, JWTSSO_LOGNO(00406)
-                      "claims not kept in the session (over %d bytes): %s",
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, JWTSSO_LOGNO(00422)
+                      "claims of a bearer token not passed on (over %d "
+                      "bytes; JWTSSO_CLAIMS_TRUNCATED=1): %s",
                       JWTSSO_RECORD_CLAIMS_MAX,
                       ap_escape_logitem(r->pool, dropped));
     }
     memset(rec, 0, sizeof(*rec));
+    rec->truncated = v.truncated;
     rec->user = apr_pstrdup(r->pool, res->user);
     rec->auth_time = (long long)apr_time_sec(r->request_time);
     rec->end = res->exp;
@@ -522,6 +625,43 @@ static int bearer_record(request_rec *r, const jwtsso_result_t *res,
     rec->nclaims = v.nclaims;
     rec->claims = v.claims;
     return 1;
+}
+
+/* A token whose own typ says it is an API token (RFC 9068 at+jwt): a
+ * login never accepts it, so it can never have been consumed. */
+static int api_token(const jwtsso_result_t *res)
+{
+    return !strcasecmp(res->typ, "at+jwt")
+           || !strcasecmp(res->typ, "application/at+jwt");
+}
+
+/* Was this token consumed by a login (RFC 8725 §3.11: a login token is
+ * not an API token)? A look-up in the replay store: 1 yes, 0 no, -1 the
+ * store cannot answer (fail closed: 503). */
+static int consumed(request_rec *r, const jwtsso_result_t *res,
+                    const char *token)
+{
+    unsigned char rkey[32];
+
+    replay_key(res, token, rkey);
+    switch (jwtsso_replay_seen(r, rkey, sizeof(rkey))) {
+    case JWTSSO_REPLAY_FRESH:
+    case JWTSSO_REPLAY_OFF:
+        return 0;
+    case JWTSSO_REPLAY_SEEN:
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, JWTSSO_LOGNO(00424)
+                      "bearer token refused: consumed: this token was used "
+                      "to log in, and a login token is one-time (set "
+                      JWTSSO_D_BEARER_AUDIENCE " for API tokens; token %s)",
+                      fingerprint(r, token));
+        return 1;
+    default:
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JWTSSO_LOGNO(00425)
+                      "bearer token not accepted: the replay store cannot "
+                      "say whether it was used to log in; 503 until it is "
+                      "back (token %s)", fingerprint(r, token));
+        return -1;
+    }
 }
 
 /* JWTSSOAcceptBearer On: a token per request, exp required, no session
@@ -534,6 +674,7 @@ static int bearer(request_rec *r, const jwtsso_dir_cfg *cfg, req_t *st,
     jwtsso_result_t res;
     jwtsso_reason_t why;
     unsigned char ckey[JWTSSO_BCACHE_KEY_LEN];
+    long long until;
     int cached;
 
     if (!*token) {
@@ -551,21 +692,42 @@ static int bearer(request_rec *r, const jwtsso_dir_cfg *cfg, req_t *st,
         jwtsso_session_apply(r, cfg, &st->rec);
         return OK;
     }
-    /* max age off: a bearer token lives until its exp, which it must have;
-     * the fingerprint (a SHA-256) only when a refusal is logged */
-    why = verify(r, cfg, token, -1, "bearer token", NULL, &res);
+    /* a declared API token (JWTSSOBearerAudience) lives until its exp;
+     * otherwise a bearer token passes the login rules too (max age
+     * included), and must have an exp. The fingerprint (a SHA-256) only
+     * when a refusal is logged. */
+    why = verify(r, cfg, token, 1, "bearer token", NULL, &res);
     if (why == JWTSSO_R_INTERNAL) {
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     if (why != JWTSSO_OK) {
         return bearer_refused(r, "invalid_token");
     }
+    until = res.exp;
+    if (!cfg->bearer_audience && !api_token(&res)) {
+        /* a token a login could have used: one-time there, so never a
+         * bearer once consumed (a look-up, the bearer path never
+         * consumes), and cached no longer than the login rules allow */
+        int seen = consumed(r, &res, token);
+
+        if (seen) {
+            jwtsso_result_clear(&res);
+            if (seen < 0) {
+                apr_table_setn(r->err_headers_out, "Retry-After", "10");
+                return HTTP_SERVICE_UNAVAILABLE;
+            }
+            return bearer_refused(r, "invalid_token");
+        }
+        if (cfg->max_age >= 0 && res.iat + cfg->max_age + cfg->skew < until) {
+            until = res.iat + cfg->max_age + cfg->skew;
+        }
+    }
     if (!bearer_record(r, &res, &st->rec)) {
         jwtsso_result_clear(&res);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     if (cached) {
-        jwtsso_bcache_put(r, ckey, res.exp, &st->rec);
+        jwtsso_bcache_put(r, ckey, until, &st->rec);
     }
     jwtsso_result_clear(&res);
     jwtsso_session_apply(r, cfg, &st->rec);

@@ -41,15 +41,19 @@ extern module AP_MODULE_DECLARE_DATA auth_jwtsso_module;
 #define JWTSSO_D_SESSION_KEY     "JWTSSOSessionKey"
 #define JWTSSO_D_SESSION_MAX_AGE "JWTSSOSessionMaxAge"
 #define JWTSSO_D_MAX_TOKEN_SIZE  "JWTSSOMaxTokenSize"
+#define JWTSSO_D_MAX_KIDLESS     "JWTSSOMaxKeysWithoutKid"
 #define JWTSSO_D_VERIFY_KEY      "JWTSSOVerifyKey"
 #define JWTSSO_D_VERIFY_JWKS     "JWTSSOVerifyJWKS"
 #define JWTSSO_D_ALGORITHMS      "JWTSSOAlgorithms"
 #define JWTSSO_D_ISSUER          "JWTSSOIssuer"
 #define JWTSSO_D_AUDIENCE        "JWTSSOAudience"
+#define JWTSSO_D_BEARER_AUDIENCE "JWTSSOBearerAudience"
+#define JWTSSO_D_STRIP_HEADERS   "JWTSSOStripHeaders"
 #define JWTSSO_D_ACCEPT_BEARER   "JWTSSOAcceptBearer"
 #define JWTSSO_D_PASS_CLAIMS     "JWTSSOPassClaims"
 #define JWTSSO_D_LOGOUT_REDIRECT "JWTSSOLogoutRedirect"
 #define JWTSSO_D_REPLAY_CACHE    "JWTSSOReplayCache"
+#define JWTSSO_D_REPLAY_TIMEOUT  "JWTSSOReplayTimeout"
 #define JWTSSO_D_BEARER_CACHE    "JWTSSOBearerCache"
 #define JWTSSO_D_BEARER_CACHE_SIZE "JWTSSOBearerCacheSize"
 
@@ -79,6 +83,8 @@ typedef struct {
     jwtsso_keyset_t *keys;       /* token verification keys */
     jwtsso_mackey_t *record_key; /* derived from the first JWTSSOSecret */
     const char *where;           /* "file:line" of the first key directive */
+    unsigned char id[32];        /* identity: a hash chained over each key
+                                  * directive's material (policy.c) */
 } jwtsso_keys_t;
 
 typedef struct {
@@ -87,6 +93,8 @@ typedef struct {
     unsigned algs;                  /* JWTSSOAlgorithms; 0 = from the keys */
     const char *issuer;
     const char *audience;
+    const char *bearer_audience;    /* JWTSSOBearerAudience */
+    int strip_headers;              /* JWTSSOStripHeaders */
     jwtsso_mackey_t *session_key;   /* JWTSSOSessionKey */
     int allow_short;
     long long max_age;              /* < 0: off */
@@ -102,6 +110,7 @@ typedef struct {
     jwtsso_unauth_t unauth;
     long long session_max_age;
     long long max_token_size;
+    unsigned max_kidless;           /* JWTSSOMaxKeysWithoutKid */
     int accept_bearer;
     int bearer_cache;               /* JWTSSOBearerCache */
     int pass_claims;                /* JWTSSO_PASS_* bits */
@@ -135,6 +144,9 @@ typedef struct {
             unsigned int bearer_cache_set:1;
             unsigned int pass_claims_set:1;
             unsigned int logout_redirect_set:1;
+            unsigned int bearer_audience_set:1;
+            unsigned int strip_headers_set:1;
+            unsigned int max_kidless_set:1;
         };
         unsigned int set_bits;
     };
@@ -160,6 +172,15 @@ int jwtsso_bcache_get(request_rec *r, const unsigned char *key,
 /* Keep rec (user and claims) under key until `until` (the token's exp). */
 void jwtsso_bcache_put(request_rec *r, const unsigned char *key,
                        long long until, const jwtsso_record_t *rec);
+/* Recent refusals (bcache.c): a token refused at the signature step
+ * (bad_signature, kid_required: a function of the token and the section
+ * only) is remembered briefly under its jwtsso_bcache_key, so a flood of
+ * one forged token costs a hash per request, not a signature check per
+ * key. A hit sets *why (logged at DEBUG) and returns 1. */
+int jwtsso_bcache_refused(request_rec *r, const unsigned char *key,
+                          jwtsso_reason_t *why);
+void jwtsso_bcache_refuse(request_rec *r, const unsigned char *key,
+                          jwtsso_reason_t why);
 
 /* config.c */
 void *jwtsso_cfg_create_dir(apr_pool_t *p, char *dir);
@@ -167,8 +188,23 @@ void *jwtsso_cfg_merge_dir(apr_pool_t *p, void *basev, void *addv);
 extern const command_rec jwtsso_cfg_cmds[];
 int jwtsso_cfg_check(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                      server_rec *s);
+/* 1 when some section of the running configuration uses AuthType jwtsso
+ * (check_config saw it): spoofed X-JWTSSO-* headers are then removed from
+ * every request, not only from those under AuthType jwtsso. */
+int jwtsso_cfg_used(void);
 /* The session record key in force for cfg, or NULL. */
 const jwtsso_mackey_t *jwtsso_cfg_record_key(const jwtsso_dir_cfg *cfg);
+
+/* policy.c: the digest of a section's verification policy that its
+ * session records are bound to (JWTSSO_POLICY_LEN bytes). */
+void jwtsso_policy_reset(void);                 /* pre_config */
+/* check_config: compute and keep the digest of a merged configuration;
+ * 0, or -1 when the digest cannot be made. */
+int jwtsso_policy_note(apr_pool_t *pconf, const jwtsso_dir_cfg *cfg);
+/* The digest for cfg: from the start-up table, or computed in r->pool for
+ * a configuration not seen then; NULL on a crypto failure. */
+const unsigned char *jwtsso_policy_of(request_rec *r,
+                                      const jwtsso_dir_cfg *cfg);
 
 /* url.c: query strings and URLs, parsed then rebuilt, never edited. */
 typedef struct {
@@ -184,9 +220,16 @@ const char *jwtsso_url_query_build(apr_pool_t *p,
                                    const apr_array_header_t *pairs,
                                    const char *const *drop);
 char *jwtsso_url_encode(apr_pool_t *p, const char *s);
-/* scheme://host[:port] as browsers see this server, and whether https. */
+/* scheme://host[:port] as browsers see this server, and whether https:
+ * JWTSSOPublicURL, else the forwarded headers under JWTSSOTrustForwarded
+ * On, else the server's configured name and port (never the Host
+ * header). For redirects. */
 const char *jwtsso_url_origin(request_rec *r, const jwtsso_dir_cfg *cfg,
                               int *https);
+/* The origin a session record is bound to: JWTSSOPublicURL, else the
+ * server's configured name and port; never a request header. */
+const char *jwtsso_url_bound_origin(request_rec *r,
+                                    const jwtsso_dir_cfg *cfg);
 /* A URL from a client (a logout return_to), accepted only when it is a
  * path on this site or an absolute http(s) URL whose scheme, host and port
  * are this site's origin: the URL rebuilt from its parsed parts, or NULL. */
@@ -198,10 +241,12 @@ const char *jwtsso_url_self(request_rec *r, const jwtsso_dir_cfg *cfg,
 
 /* session.c: the record through mod_session. */
 int jwtsso_session_init(void);     /* 1 when mod_session is there */
-/* What a record is bound to: the realm (AuthName, "" when none) and the
- * public origin with its mount. */
+/* What a record is bound to: the realm (AuthName, "" when none), the
+ * public origin with its mount (never from the client's Host), and the
+ * section's policy digest (NULL on a crypto failure: no record then). */
 void jwtsso_session_binding(request_rec *r, const jwtsso_dir_cfg *cfg,
-                            const char **realm, const char **origin);
+                            const char **realm, const char **origin,
+                            const unsigned char **policy);
 /* Checks a record text against cfg's key, realm and origin; on OK the
  * strings of *rec live in r->pool. */
 jwtsso_reason_t jwtsso_session_check(request_rec *r,

@@ -16,6 +16,27 @@
 #include "http_request.h"
 #include "apr_strings.h"
 
+/* A logout the browser says another site started (a link or a form on
+ * it): not done; this page asks, and its form posts from this origin. */
+static int confirm_logout(request_rec *r)
+{
+    const char *action = ap_escape_html(r->pool, r->unparsed_uri);
+
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, JWTSSO_LOGNO(00603)
+                  "logout not done: another site started it "
+                  "(Sec-Fetch-Site: cross-site); asking the user");
+    apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
+    ap_set_content_type(r, "text/html; charset=utf-8");
+    if (!r->header_only) {
+        ap_rvputs(r, "<!DOCTYPE html>\n<html><head><title>Log out?"
+                  "</title></head>\n<body><h1>Log out?</h1>\n<form "
+                  "method=\"post\" action=\"", action, "\"><button "
+                  "type=\"submit\">Log out</button></form></body></html>\n",
+                  NULL);
+    }
+    return OK;
+}
+
 static const char logged_out[] =
     "<!DOCTYPE html>\n<html><head><title>Logged out</title></head>\n"
     "<body><h1>Logged out</h1><p>You are logged out.</p></body></html>\n";
@@ -26,12 +47,18 @@ static int logout(request_rec *r)
                                                      &auth_jwtsso_module);
     const jwtsso_qpair_t *q;
     apr_array_header_t *pairs;
-    const char *ret = NULL, *target = NULL;
+    const char *ret = NULL, *target = NULL, *site;
     int i, rv, https;
 
     if (r->method_number != M_GET && r->method_number != M_POST) {
         ap_allow_standard_methods(r, REPLACE_ALLOW, M_GET, M_POST, -1);
         return HTTP_METHOD_NOT_ALLOWED;
+    }
+    /* a GET link stays what admins use (as with the peers), but not one
+     * another site's page follows or submits for the user */
+    site = apr_table_get(r->headers_in, "Sec-Fetch-Site");
+    if (site && !strcasecmp(site, "cross-site")) {
+        return confirm_logout(r);
     }
     pairs = jwtsso_url_query_parse(r->pool, r->args);
     q = (const jwtsso_qpair_t *)pairs->elts;

@@ -23,16 +23,44 @@
 #include "apr_global_mutex.h"
 #include "apr_hash.h"
 #include "apr_strings.h"
-#include "apr_memcache.h"
+#include "apr_memcache.h"      /* apr_memcache_hash_default() only */
+#include "apr_network_io.h"
+#include "apr_thread_mutex.h"
 #include "ap_mpm.h"
+
+#include <errno.h>
+#include <limits.h>
 
 #define REPLAY_NAMESPACE "jwtsso-replay"    /* socache cname: <= 16 chars */
 #define REPLAY_KEY_MIN   4                  /* mod_socache_shmcb's minimum */
 #define REPLAY_TTL_MIN   2                  /* seconds; memcache needs >= 1 */
-#define REPLAY_TTL_MAX   (30 * 86400)       /* memcached: longer = a date */
+#define REPLAY_TTL_MAX   JWTSSO_REPLAY_TTL_MAX /* memcached: longer = a date */
+/* After a failed memcache operation the server is not asked again for this
+ * long: logins fail at once instead of each waiting for the timeout. */
+#define MC_PAUSE         APR_USEC_PER_SEC
+#define MC_REPLY_MAX     512    /* longest answer read (ours: ~110 bytes) */
 /* An `until` under this is seconds, not microseconds: 10^12 s is the year
  * 33658, 10^12 us is 1970-01-12. */
 #define REPLAY_SECONDS_BELOW APR_INT64_C(1000000000000)
+
+/* memcache: one idle connection of a child's pool. */
+typedef struct mc_conn {
+    apr_pool_t *p;                  /* the socket's; destroyed with it */
+    apr_socket_t *sock;
+    struct mc_conn *next;
+} mc_conn_t;
+
+/* memcache: one memcached of the spec, as a child sees it. */
+typedef struct {
+    const char *host;
+    apr_port_t port;
+    apr_pool_t *p;              /* the child's: sockaddr, connection pools */
+    apr_sockaddr_t *sa;         /* resolved on first use */
+    apr_thread_mutex_t *lock;   /* everything below, and p */
+    mc_conn_t *idle;            /* connections that answered fully */
+    int nidle, max_idle;
+    apr_time_t failed_at;       /* last failure; 0: none since an answer */
+} mc_server_t;
 
 /* One socache instance, shared by the servers naming the same spec. */
 typedef struct {
@@ -41,7 +69,8 @@ typedef struct {
     ap_socache_instance_t *inst;
     server_rec *s;                          /* the server it was made for */
     const char *mc_args;    /* memcache: "host:port[,host:port]", or NULL */
-    apr_memcache_t *mc;     /* memcache: our own client, per child */
+    mc_server_t *mc;        /* memcache: our own client, per child */
+    int mc_n;               /* its servers */
 } replay_store_t;
 
 typedef struct {
@@ -52,6 +81,8 @@ typedef struct {
     int off;                /* JWTSSOReplayCache none */
     int set;
     replay_store_t *store;  /* post_config; NULL when off or unused */
+    apr_interval_time_t timeout;    /* JWTSSOReplayTimeout, microseconds */
+    int timeout_set;
 } replay_srv_t;
 
 /* This configuration generation's state: reset in pre_config, filled in
@@ -84,22 +115,36 @@ void *jwtsso_replay_merge_srv(apr_pool_t *p, void *basev, void *addv)
 
     *n = a->set ? *a : *b;
     n->store = NULL;
+    n->timeout_set = a->timeout_set || b->timeout_set;
+    n->timeout = a->timeout_set ? a->timeout : b->timeout;
     return n;
 }
 
-/* The provider name, arguments and printable spec in force for c. */
-static void effective(const replay_srv_t *c, const char **name,
-                      const char **args, const char **spec)
+static apr_interval_time_t timeout_of(const replay_srv_t *c)
 {
-    if (c->set) {
-        *name = c->name;
-        *args = c->args;
-        *spec = c->spec;
-    }
-    else {
-        *name = JWTSSO_REPLAY_DEFAULT;
-        *args = NULL;
-        *spec = JWTSSO_REPLAY_DEFAULT;
+    return c && c->timeout_set
+           ? c->timeout
+           : (apr_interval_time_t)JWTSSO_REPLAY_TIMEOUT_DEFAULT * 1000;
+}
+
+/* The provider name, arguments and printable spec in force for c. The
+ * default is shmcb with JWTSSO_REPLAY_DEFAULT_SIZE bytes; the file name
+ * (shmcb's own default one) is used only where anonymous shared memory is
+ * not available. */
+static void effective(const replay_srv_t *c, apr_pool_t *p,
+                      const char **name, const char **args,
+                      const char **spec)
+{
+    *name = c->set ? c->name : JWTSSO_REPLAY_DEFAULT;
+    *args = c->set ? c->args : NULL;
+    *spec = c->set ? c->spec : JWTSSO_REPLAY_DEFAULT;
+    if (!*args && !strcmp(*name, "shmcb")) {
+        /* "shmcb" alone: our size, not shmcb's 512 KiB */
+        *args = apr_psprintf(p, "%s(%d)",
+                             ap_runtime_dir_relative(p, "socache-shmcb-"
+                                                     REPLAY_NAMESPACE
+                                                     ".cache"),
+                             JWTSSO_REPLAY_DEFAULT_SIZE);
     }
 }
 
@@ -147,6 +192,33 @@ const char *jwtsso_replay_set(cmd_parms *cmd, void *dv, const char *arg)
     return NULL;
 }
 
+const char *jwtsso_replay_set_timeout(cmd_parms *cmd, void *dv,
+                                      const char *arg)
+{
+    replay_srv_t *c = srv_cfg(cmd->server);
+    const char *err = ap_check_cmd_context(cmd, NOT_IN_DIR_LOC_FILE);
+    char *end = NULL;
+    apr_int64_t ms;
+
+    (void)dv;
+    if (err) {
+        return err;
+    }
+    errno = 0;
+    ms = apr_strtoi64(arg, &end, 10);
+    if (errno || end == arg || *end || ms < JWTSSO_REPLAY_TIMEOUT_MIN
+        || ms > JWTSSO_REPLAY_TIMEOUT_MAX) {
+        return apr_psprintf(cmd->pool, "%s: '%s' is not a whole number of "
+                            "milliseconds from %d to %d (default %d)",
+                            cmd->cmd->name, arg, JWTSSO_REPLAY_TIMEOUT_MIN,
+                            JWTSSO_REPLAY_TIMEOUT_MAX,
+                            JWTSSO_REPLAY_TIMEOUT_DEFAULT);
+    }
+    c->timeout = (apr_interval_time_t)ms * 1000;
+    c->timeout_set = 1;
+    return NULL;
+}
+
 int jwtsso_replay_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
                              apr_pool_t *ptemp)
 {
@@ -179,7 +251,7 @@ int jwtsso_replay_check(server_rec *s, apr_pool_t *ptemp)
         if (!c || c->off) {
             continue;
         }
-        effective(c, &name, &args, &spec);
+        effective(c, ptemp, &name, &args, &spec);
         if (apr_hash_get(seen, spec, APR_HASH_KEY_STRING)) {
             continue;               /* one message per distinct value */
         }
@@ -268,7 +340,7 @@ int jwtsso_replay_post_config(apr_pool_t *pconf, apr_pool_t *plog,
         if (!c || c->off) {
             continue;
         }
-        effective(c, &name, &args, &spec);
+        effective(c, pconf, &name, &args, &spec);
         st = apr_hash_get(stores, spec, APR_HASH_KEY_STRING);
         if (!st) {
             st = apr_pcalloc(pconf, sizeof(*st));
@@ -324,48 +396,299 @@ int jwtsso_replay_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     return OK;
 }
 
-/* Our own apr_memcache client for a memcache store, made in each child:
- * the socache API has no "add if absent", and a look-up then a store is
- * a race between cluster members (both find a token fresh). memcached's
- * "add" is that one atomic step. */
+/* ------------------------------------------------------------------ */
+/* memcache: the module's own client                                   */
+/*                                                                     */
+/* Why not apr_memcache (APR-util 1.6): it connects with a fixed 1 s   */
+/* timeout, then sets the socket to block for ever, and its connection */
+/* type is private, so no read can be bounded. A memcached that        */
+/* accepts connections but does not answer (stopped, swapping, a hung  */
+/* VM) then holds each login, and in the end every worker; its retry   */
+/* of a dead server pings with the same unbounded read while holding   */
+/* the server's lock. We need two commands of memcached's text         */
+/* protocol on a short key, "add" (atomic across a cluster: the socache */
+/* API has no "add if absent") and "get"; each runs on an apr_socket   */
+/* whose timeout is what is left of JWTSSOReplayTimeout before every   */
+/* connect, send and receive.                                          */
+/*                                                                     */
+/* A key goes to the server apr_memcache picks when all are up         */
+/* (apr_memcache_hash_default() modulo their number), so members with  */
+/* the old client agree during an upgrade. Unlike apr_memcache there   */
+/* is no fail-over to the next server: a token recorded on a server    */
+/* that is down would be fresh on another one (a replay), so its       */
+/* logins get 503 instead.                                             */
+
 static void memcache_client(apr_pool_t *p, server_rec *s, replay_store_t *st)
 {
     char *list = apr_pstrdup(p, st->mc_args), *tok, *last = NULL;
-    int threads = 1, n = 0;
-    apr_status_t rv;
+    int threads = 1, n = 1, i = 0;
+    apr_status_t rv = APR_SUCCESS;
 
     ap_mpm_query(AP_MPMQ_MAX_THREADS, &threads);
     threads = threads > 0 ? threads : 1;
     for (tok = list; *tok; tok++) {
         n += *tok == ',';
     }
-    rv = apr_memcache_create(p, (apr_uint16_t)(n + 1), 0, &st->mc);
+    st->mc = apr_pcalloc(p, sizeof(*st->mc) * n);
     for (tok = apr_strtok(list, ",", &last); rv == APR_SUCCESS && tok;
          tok = apr_strtok(NULL, ",", &last)) {
+        mc_server_t *ms = &st->mc[i];
         char *host = NULL, *scope = NULL;
         apr_port_t port = 0;
-        apr_memcache_server_t *ms;
 
         rv = apr_parse_addr_port(&host, &scope, &port, tok, p);
         if (rv == APR_SUCCESS && (!host || !port)) {
             rv = APR_EINVAL;
         }
         if (rv == APR_SUCCESS) {
-            rv = apr_memcache_server_create(p, host, port, 0, 1,
-                                            (apr_uint32_t)threads,
-                                            apr_time_from_sec(60), &ms);
+            /* its own pool: connections come and go under ms->lock */
+            rv = apr_pool_create(&ms->p, p);
         }
         if (rv == APR_SUCCESS) {
-            rv = apr_memcache_add_server(st->mc, ms);
+            rv = apr_thread_mutex_create(&ms->lock, APR_THREAD_MUTEX_DEFAULT,
+                                         p);
+        }
+        if (rv == APR_SUCCESS) {
+            ms->host = host;
+            ms->port = port;
+            ms->max_idle = threads;
+            i++;
         }
     }
-    if (rv != APR_SUCCESS) {
+    if (rv != APR_SUCCESS || i == 0) {
         /* consume() then refuses tokens (503): fail closed */
         st->mc = NULL;
         ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, JWTSSO_LOGNO(00716)
                      "replay cache %s: cannot set up the memcache client",
                      st->spec);
+        return;
     }
+    st->mc_n = i;
+}
+
+/* The socket's timeout: what is left until deadline, or APR_TIMEUP. */
+static apr_status_t until_deadline(apr_socket_t *sock, apr_time_t deadline)
+{
+    apr_interval_time_t left = deadline - apr_time_now();
+
+    return left > 0 ? apr_socket_timeout_set(sock, left) : APR_TIMEUP;
+}
+
+static void mc_close(mc_server_t *ms, mc_conn_t *c)
+{
+    apr_thread_mutex_lock(ms->lock);
+    apr_pool_destroy(c->p);             /* closes the socket */
+    apr_thread_mutex_unlock(ms->lock);
+}
+
+/* A connection that answered fully: kept for the next request. */
+static void mc_keep(mc_server_t *ms, mc_conn_t *c)
+{
+    apr_thread_mutex_lock(ms->lock);
+    if (ms->nidle < ms->max_idle) {
+        c->next = ms->idle;
+        ms->idle = c;
+        ms->nidle++;
+    }
+    else {
+        apr_pool_destroy(c->p);
+    }
+    apr_thread_mutex_unlock(ms->lock);
+}
+
+/* An idle connection (*reused = 1), or unless fresh is set a new one,
+ * connected before deadline. The name is resolved once per child, on
+ * first use, and that look-up is not bounded: write an address. */
+static apr_status_t mc_open(mc_server_t *ms, apr_time_t deadline, int fresh,
+                            mc_conn_t **out, int *reused)
+{
+    apr_sockaddr_t *sa = NULL;
+    apr_pool_t *cp = NULL;
+    mc_conn_t *c;
+    apr_status_t rv = APR_SUCCESS;
+
+    *out = NULL;
+    *reused = 0;
+    apr_thread_mutex_lock(ms->lock);
+    if (!fresh && ms->idle) {
+        c = ms->idle;
+        ms->idle = c->next;
+        ms->nidle--;
+        apr_thread_mutex_unlock(ms->lock);
+        c->next = NULL;
+        *reused = 1;
+        *out = c;
+        return APR_SUCCESS;
+    }
+    if (!ms->sa) {
+        rv = apr_sockaddr_info_get(&sa, ms->host, APR_UNSPEC, ms->port, 0,
+                                   ms->p);
+        if (rv == APR_SUCCESS) {
+            ms->sa = sa;
+        }
+    }
+    sa = ms->sa;
+    if (rv == APR_SUCCESS) {
+        rv = apr_pool_create(&cp, ms->p);
+    }
+    apr_thread_mutex_unlock(ms->lock);
+    if (rv != APR_SUCCESS) {
+        return rv;
+    }
+    c = apr_pcalloc(cp, sizeof(*c));
+    c->p = cp;
+    rv = apr_socket_create(&c->sock, sa->family, SOCK_STREAM, APR_PROTO_TCP,
+                           cp);
+    if (rv == APR_SUCCESS) {
+        apr_socket_opt_set(c->sock, APR_TCP_NODELAY, 1);
+        rv = until_deadline(c->sock, deadline);
+    }
+    if (rv == APR_SUCCESS) {
+        rv = apr_socket_connect(c->sock, sa);
+    }
+    if (rv != APR_SUCCESS) {
+        mc_close(ms, c);
+        return rv;
+    }
+    *out = c;
+    return APR_SUCCESS;
+}
+
+/* Whether the n bytes in b are a whole answer: one line, or for a get
+ * that found the key, VALUE line, data and END. */
+static int mc_complete(const char *b, apr_size_t n, int get)
+{
+    if (n < 2 || b[n - 2] != '\r' || b[n - 1] != '\n') {
+        return 0;
+    }
+    if (!get || n < 6 || memcmp(b, "VALUE ", 6) != 0) {
+        return 1;
+    }
+    return n >= 7 && memcmp(b + n - 7, "\r\nEND\r\n", 7) == 0;
+}
+
+/* Sends req to ms and reads the whole answer into reply (MC_REPLY_MAX
+ * bytes, NUL-terminated), all before deadline. A connection that fails
+ * is closed, never reused (its answer may still come). An idle one the
+ * server had closed (a restart) is retried once on a new connection. */
+static apr_status_t mc_call(mc_server_t *ms, const char *req,
+                            apr_size_t reqlen, int get, char *reply,
+                            apr_time_t deadline)
+{
+    int attempt;
+
+    for (attempt = 0; attempt < 2; attempt++) {
+        mc_conn_t *c;
+        apr_size_t off = 0, got = 0, n;
+        int reused;
+        apr_status_t rv;
+
+        rv = mc_open(ms, deadline, attempt > 0, &c, &reused);
+        if (rv != APR_SUCCESS) {
+            return rv;
+        }
+        while (rv == APR_SUCCESS && off < reqlen) {
+            n = reqlen - off;
+            rv = until_deadline(c->sock, deadline);
+            if (rv == APR_SUCCESS) {
+                rv = apr_socket_send(c->sock, req + off, &n);
+                off += n;
+            }
+        }
+        while (rv == APR_SUCCESS && !mc_complete(reply, got, get)) {
+            n = MC_REPLY_MAX - 1 - got;
+            if (n == 0) {
+                rv = APR_EGENERAL;      /* not an answer of ours */
+                break;
+            }
+            rv = until_deadline(c->sock, deadline);
+            if (rv == APR_SUCCESS) {
+                rv = apr_socket_recv(c->sock, reply + got, &n);
+                got += n;
+            }
+        }
+        reply[got] = '\0';
+        if (rv == APR_SUCCESS) {
+            mc_keep(ms, c);
+            return APR_SUCCESS;
+        }
+        mc_close(ms, c);
+        if (!(reused && got == 0
+              && (APR_STATUS_IS_EOF(rv) || APR_STATUS_IS_ECONNRESET(rv)
+                  || APR_STATUS_IS_EPIPE(rv)))) {
+            return rv;
+        }
+    }
+    return APR_EGENERAL;
+}
+
+/* One memcache command for r: the key's server, within
+ * JWTSSOReplayTimeout, not at all during MC_PAUSE after that server
+ * failed. Logs every failure at ERR (and a recovery at INFO); what says
+ * what the command was for. */
+static apr_status_t mc_run(request_rec *r, const replay_store_t *st,
+                           const char *k, const char *req, int get,
+                           char *reply, const char *what)
+{
+    apr_interval_time_t timeout = timeout_of(srv_cfg(r->server));
+    apr_uint32_t h = apr_memcache_hash_default(NULL, k, strlen(k));
+    mc_server_t *ms = &st->mc[(h ? h : 1) % (apr_uint32_t)st->mc_n];
+    apr_time_t now = apr_time_now(), failed;
+    apr_status_t rv;
+
+    apr_thread_mutex_lock(ms->lock);
+    failed = ms->failed_at;
+    apr_thread_mutex_unlock(ms->lock);
+    if (failed && now >= failed && now - failed < MC_PAUSE) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JWTSSO_LOGNO(00723)
+                      "replay cache %s: %s:%u failed %" APR_TIME_T_FMT
+                      " ms ago and is not asked again for %" APR_TIME_T_FMT
+                      " ms: cannot %s; refusing it", st->spec, ms->host,
+                      (unsigned)ms->port, (now - failed) / 1000,
+                      (MC_PAUSE - (now - failed)) / 1000 + 1, what);
+        return APR_EAGAIN;
+    }
+    rv = mc_call(ms, req, strlen(req), get, reply, now + timeout);
+    apr_thread_mutex_lock(ms->lock);
+    failed = ms->failed_at;
+    ms->failed_at = rv == APR_SUCCESS ? 0 : apr_time_now();
+    apr_thread_mutex_unlock(ms->lock);
+    if (rv == APR_SUCCESS) {
+        if (failed) {
+            ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, JWTSSO_LOGNO(00724)
+                          "replay cache %s: %s:%u answers again", st->spec,
+                          ms->host, (unsigned)ms->port);
+        }
+    }
+    else if (APR_STATUS_IS_TIMEUP(rv)) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JWTSSO_LOGNO(00722)
+                      "replay cache %s: no answer from %s:%u within %"
+                      APR_TIME_T_FMT " ms (%s): cannot %s; refusing it (is "
+                      "the store hung or overloaded?)", st->spec, ms->host,
+                      (unsigned)ms->port, timeout / 1000,
+                      JWTSSO_D_REPLAY_TIMEOUT, what);
+    }
+    else {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, JWTSSO_LOGNO(00725)
+                      "replay cache %s: cannot %s at %s:%u; refusing it (is "
+                      "the store up?)", st->spec, what, ms->host,
+                      (unsigned)ms->port);
+    }
+    return rv;
+}
+
+/* An answer that is none of those expected: logged with its first line. */
+static void mc_bad_reply(request_rec *r, const replay_store_t *st,
+                         const char *reply, const char *what)
+{
+    apr_size_t n = strcspn(reply, "\r\n");
+
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JWTSSO_LOGNO(00726)
+                  "replay cache %s: unexpected answer to %s: '%s'; refusing "
+                  "the token", st->spec, what,
+                  ap_escape_logitem(r->pool,
+                                    apr_pstrmemdup(r->pool, reply,
+                                                   n > 64 ? 64 : n)));
 }
 
 void jwtsso_replay_child_init(apr_pool_t *p, server_rec *s)
@@ -404,12 +727,88 @@ static const char *key_hint(request_rec *r, const unsigned char *key,
     return out;
 }
 
+/* "jwtsso-replay:<hex of the key>", memcached's key of a token. */
+static const char *mc_key(request_rec *r, const unsigned char *key,
+                          size_t keylen)
+{
+    char hex[2 * JWTSSO_REPLAY_KEY_MAX + 1];
+
+    ap_bin2hex(key, keylen, hex);
+    return apr_pstrcat(r->pool, REPLAY_NAMESPACE ":", hex, NULL);
+}
+
+apr_time_t jwtsso_replay_until(long long end_sec, long long skew)
+{
+    long long s = end_sec;
+
+    if (skew > 0) {
+        s = s > LLONG_MAX - skew ? LLONG_MAX : s + skew;
+    }
+    s = s == LLONG_MAX ? s : s + 1;
+    if (s < 0) {
+        return 0;
+    }
+    if (s >= APR_INT64_MAX / APR_USEC_PER_SEC) {
+        return APR_INT64_MAX;
+    }
+    return apr_time_from_sec(s);
+}
+
+/* The global mutex, waited for at most JWTSSOReplayTimeout (a blocking
+ * wait where this APR has no timed locks). */
+static apr_status_t lock_bounded(request_rec *r)
+{
+    apr_status_t rv;
+
+    if (!replay_mutex) {
+        return APR_EINIT;
+    }
+    rv = apr_global_mutex_timedlock(replay_mutex,
+                                    timeout_of(srv_cfg(r->server)));
+    if (APR_STATUS_IS_ENOTIMPL(rv)) {
+        rv = apr_global_mutex_lock(replay_mutex);
+    }
+    return rv;
+}
+
+/* The checks consume() and seen() share: the store of r->server, or NULL
+ * (logged) when there is none or the key is unfit. */
+static const replay_store_t *store_for(request_rec *r,
+                                       const replay_srv_t *c,
+                                       const unsigned char *key,
+                                       size_t keylen)
+{
+    const replay_store_t *st = c ? c->store : NULL;
+
+    if (!st || !st->inst) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JWTSSO_LOGNO(00708)
+                      "no replay cache is set up for this server; refusing "
+                      "the token (was the module's check_config run?)");
+        return NULL;
+    }
+    if (!key || keylen < REPLAY_KEY_MIN || keylen > JWTSSO_REPLAY_KEY_MAX) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JWTSSO_LOGNO(00709)
+                      "replay cache %s: a key of %" APR_SIZE_T_FMT " bytes "
+                      "(%d to %d allowed); refusing the token", st->spec,
+                      (apr_size_t)keylen, REPLAY_KEY_MIN,
+                      JWTSSO_REPLAY_KEY_MAX);
+        return NULL;
+    }
+    if (st->mc_args && !st->mc) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JWTSSO_LOGNO(00717)
+                      "replay cache %s: no memcache client in this "
+                      "child; refusing the token", st->spec);
+        return NULL;
+    }
+    return st;
+}
+
 jwtsso_replay_t jwtsso_replay_consume(request_rec *r,
                                       const unsigned char *key,
                                       size_t keylen, apr_time_t until)
 {
     const replay_srv_t *c = srv_cfg(r->server);
-    const replay_store_t *st = c ? c->store : NULL;
+    const replay_store_t *st;
     unsigned char val[256];
     unsigned int vlen = sizeof(val);
     unsigned char mark[1] = { '1' };
@@ -420,73 +819,62 @@ jwtsso_replay_t jwtsso_replay_consume(request_rec *r,
     if (c && c->off) {
         return JWTSSO_REPLAY_OFF;
     }
-    if (!st || !st->inst) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JWTSSO_LOGNO(00708)
-                      "no replay cache is set up for this server; refusing "
-                      "the token (was the module's check_config run?)");
-        return JWTSSO_REPLAY_UNAVAILABLE;
-    }
-    if (!key || keylen < REPLAY_KEY_MIN || keylen > JWTSSO_REPLAY_KEY_MAX) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JWTSSO_LOGNO(00709)
-                      "replay cache %s: a key of %" APR_SIZE_T_FMT " bytes "
-                      "(%d to %d allowed); refusing the token", st->spec,
-                      (apr_size_t)keylen, REPLAY_KEY_MIN,
-                      JWTSSO_REPLAY_KEY_MAX);
-        return JWTSSO_REPLAY_UNAVAILABLE;
-    }
-
     now = apr_time_now();
     if (until >= 0 && until < REPLAY_SECONDS_BELOW) {
         until = apr_time_from_sec(until);       /* given in seconds */
     }
-    /* whole seconds, rounded up, compared before any arithmetic that
-     * could overflow on a wild value */
-    if (until < now + apr_time_from_sec(REPLAY_TTL_MIN)) {
-        ttl = REPLAY_TTL_MIN;
+    /* compared before any arithmetic that could overflow on a wild value:
+     * now + 30 days is far from APR_INT64_MAX */
+    if (until > now + apr_time_from_sec(REPLAY_TTL_MAX)) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, JWTSSO_LOGNO(00721)
+                      "token refused: replay_window_too_long: the token "
+                      "stays acceptable for more than %d days (by its exp, "
+                      "or iat + %s), longer than the replay cache can "
+                      "remember it; have the IdP issue shorter-lived "
+                      "tokens, or set a shorter %s", REPLAY_TTL_MAX / 86400,
+                      JWTSSO_D_MAX_AGE, JWTSSO_D_MAX_AGE);
+        return JWTSSO_REPLAY_TOO_LONG;
     }
-    else if (until > now + apr_time_from_sec(REPLAY_TTL_MAX)) {
-        ttl = REPLAY_TTL_MAX;
+    st = store_for(r, c, key, keylen);
+    if (!st) {
+        return JWTSSO_REPLAY_UNAVAILABLE;
     }
-    else {
-        ttl = apr_time_sec(until - now + APR_USEC_PER_SEC - 1);
-    }
+    /* whole seconds, rounded up */
+    ttl = until < now + apr_time_from_sec(REPLAY_TTL_MIN)
+          ? REPLAY_TTL_MIN
+          : apr_time_sec(until - now + APR_USEC_PER_SEC - 1);
 
-    if (st->mc_args) {
+    if (st->mc) {
         /* one atomic step on memcached: "add" stores only what is absent */
-        char hex[2 * JWTSSO_REPLAY_KEY_MAX + 1];
-        const char *k;
+        char reply[MC_REPLY_MAX];
+        const char *k = mc_key(r, key, keylen);
+        const char *req = apr_psprintf(r->pool, "add %s 0 %" APR_TIME_T_FMT
+                                       " 1\r\n1\r\n", k, ttl);
 
-        if (!st->mc) {
-            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JWTSSO_LOGNO(00717)
-                          "replay cache %s: no memcache client in this "
-                          "child; refusing the token", st->spec);
+        if (mc_run(r, st, k, req, 0, reply, "record the token")
+            != APR_SUCCESS) {
             return JWTSSO_REPLAY_UNAVAILABLE;
         }
-        ap_bin2hex(key, keylen, hex);
-        k = apr_pstrcat(r->pool, REPLAY_NAMESPACE ":", hex, NULL);
-        rv = apr_memcache_add(st->mc, k, (char *)mark, sizeof(mark),
-                              (apr_uint32_t)ttl, 0);
-        if (rv == APR_SUCCESS) {
+        if (!strcmp(reply, "STORED\r\n")) {
             return JWTSSO_REPLAY_FRESH;
         }
-        if (APR_STATUS_IS_EEXIST(rv)) {
+        if (!strcmp(reply, "NOT_STORED\r\n")) {
             ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, JWTSSO_LOGNO(00718)
                           "replay cache %s: token %s... was consumed before",
                           st->spec, key_hint(r, key, keylen));
             return JWTSSO_REPLAY_SEEN;
         }
-        /* APR_NOTFOUND here means no live server: never "fresh" */
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, JWTSSO_LOGNO(00719)
-                      "replay cache %s: cannot record the token (is the "
-                      "store up?); refusing it", st->spec);
+        mc_bad_reply(r, st, reply, "add");
         return JWTSSO_REPLAY_UNAVAILABLE;
     }
 
-    rv = replay_mutex ? apr_global_mutex_lock(replay_mutex) : APR_EINIT;
+    rv = lock_bounded(r);
     if (rv != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, JWTSSO_LOGNO(00710)
-                      "replay cache %s: cannot take the %s mutex; refusing "
-                      "the token", st->spec, JWTSSO_REPLAY_MUTEX);
+                      "replay cache %s: cannot take the %s mutex within %"
+                      APR_TIME_T_FMT " ms (%s); refusing the token",
+                      st->spec, JWTSSO_REPLAY_MUTEX,
+                      timeout_of(c) / 1000, JWTSSO_D_REPLAY_TIMEOUT);
         return JWTSSO_REPLAY_UNAVAILABLE;
     }
     rv = st->provider->retrieve(st->inst, r->server, key,
@@ -533,4 +921,70 @@ jwtsso_replay_t jwtsso_replay_consume(request_rec *r,
                       st->spec, JWTSSO_REPLAY_MUTEX);
     }
     return ret;
+}
+
+jwtsso_replay_t jwtsso_replay_seen(request_rec *r, const unsigned char *key,
+                                   size_t keylen)
+{
+    const replay_srv_t *c = srv_cfg(r->server);
+    const replay_store_t *st;
+    unsigned char val[256];
+    unsigned int vlen = sizeof(val);
+    int locked = 0;
+    apr_status_t rv;
+
+    if (c && c->off) {
+        return JWTSSO_REPLAY_OFF;
+    }
+    st = store_for(r, c, key, keylen);
+    if (!st) {
+        return JWTSSO_REPLAY_UNAVAILABLE;
+    }
+    if (st->mc) {
+        char reply[MC_REPLY_MAX];
+        const char *k = mc_key(r, key, keylen);
+
+        if (mc_run(r, st, k, apr_pstrcat(r->pool, "get ", k, "\r\n", NULL),
+                   1, reply, "look the token up") != APR_SUCCESS) {
+            return JWTSSO_REPLAY_UNAVAILABLE;
+        }
+        if (!strcmp(reply, "END\r\n")) {
+            return JWTSSO_REPLAY_FRESH;
+        }
+        if (!strncmp(reply, "VALUE ", 6)) {
+            return JWTSSO_REPLAY_SEEN;
+        }
+        mc_bad_reply(r, st, reply, "get");
+        return JWTSSO_REPLAY_UNAVAILABLE;
+    }
+
+    /* A provider that is not multi-process safe (shmcb) may not be read
+     * while another child writes it. */
+    if (st->provider->flags & AP_SOCACHE_FLAG_NOTMPSAFE) {
+        rv = lock_bounded(r);
+        if (rv != APR_SUCCESS) {
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, JWTSSO_LOGNO(00727)
+                          "replay cache %s: cannot take the %s mutex within %"
+                          APR_TIME_T_FMT " ms (%s) to look a token up",
+                          st->spec, JWTSSO_REPLAY_MUTEX,
+                          timeout_of(c) / 1000, JWTSSO_D_REPLAY_TIMEOUT);
+            return JWTSSO_REPLAY_UNAVAILABLE;
+        }
+        locked = 1;
+    }
+    rv = st->provider->retrieve(st->inst, r->server, key,
+                                (unsigned int)keylen, val, &vlen, r->pool);
+    if (locked) {
+        apr_global_mutex_unlock(replay_mutex);
+    }
+    if (rv == APR_SUCCESS) {
+        return JWTSSO_REPLAY_SEEN;
+    }
+    if (APR_STATUS_IS_NOTFOUND(rv)) {
+        return JWTSSO_REPLAY_FRESH;
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, JWTSSO_LOGNO(00728)
+                  "replay cache %s: cannot look a token up (is the store "
+                  "up?)", st->spec);
+    return JWTSSO_REPLAY_UNAVAILABLE;
 }

@@ -17,9 +17,24 @@
 #include "apr_time.h"
 
 
-/* The cache used when a server sets no JWTSSOReplayCache: mod_socache_shmcb
- * with its own defaults (512 KiB of anonymous shared memory). */
+/* The cache used when a server sets no JWTSSOReplayCache, or names shmcb
+ * without a size: mod_socache_shmcb in JWTSSO_REPLAY_DEFAULT_SIZE bytes of
+ * anonymous shared memory (8 MiB; shmcb's own default is 512 KiB). A
+ * consumed token is forgotten once the store's part it hashes to fills:
+ * the README (JWTSSOReplayCache) gives the counts, t/78-replay-window.t
+ * checks them. */
 #define JWTSSO_REPLAY_DEFAULT "shmcb"
+#define JWTSSO_REPLAY_DEFAULT_SIZE 8388608
+
+/* The longest replay window a token may have (seconds): memcached reads a
+ * longer lifetime as a date, and a store is not sized for more. A token
+ * that stays acceptable longer is refused (JWTSSO_REPLAY_TOO_LONG). */
+#define JWTSSO_REPLAY_TTL_MAX (30 * 86400)
+
+/* JWTSSOReplayTimeout: default and range, in milliseconds. */
+#define JWTSSO_REPLAY_TIMEOUT_DEFAULT 500
+#define JWTSSO_REPLAY_TIMEOUT_MIN 10
+#define JWTSSO_REPLAY_TIMEOUT_MAX 60000
 
 /* The mutex name for the Mutex directive ("Mutex file:/run jwtsso-replay"). */
 #define JWTSSO_REPLAY_MUTEX "jwtsso-replay"
@@ -36,6 +51,13 @@ void *jwtsso_replay_merge_srv(apr_pool_t *p, void *base, void *add);
  * Checks the syntax only: the provider's module may be loaded after this
  * one, so jwtsso_replay_check() looks the provider up. */
 const char *jwtsso_replay_set(cmd_parms *cmd, void *dv, const char *arg);
+
+/* JWTSSOReplayTimeout MS, RSRC_CONF (server or vhost): the bound on each
+ * operation of the replay store (memcache: connect, send and the answer
+ * together; socache providers: waiting for the mutex). A whole number of
+ * milliseconds, JWTSSO_REPLAY_TIMEOUT_MIN to _MAX. */
+const char *jwtsso_replay_set_timeout(cmd_parms *cmd, void *dv,
+                                      const char *arg);
 
 /* pre_config: registers the "jwtsso-replay" mutex, forgets the last
  * generation's caches. */
@@ -62,26 +84,64 @@ void jwtsso_replay_child_init(apr_pool_t *p, server_rec *s);
 typedef enum {
     JWTSSO_REPLAY_FRESH = 0,    /* not seen before; now recorded */
     JWTSSO_REPLAY_SEEN,         /* consumed before: refuse the token */
-    JWTSSO_REPLAY_UNAVAILABLE,  /* the store failed: answer 503 */
-    JWTSSO_REPLAY_OFF           /* JWTSSOReplayCache none */
+    JWTSSO_REPLAY_UNAVAILABLE,  /* the store failed or hung: answer 503 */
+    JWTSSO_REPLAY_OFF,          /* JWTSSOReplayCache none */
+    JWTSSO_REPLAY_TOO_LONG      /* consume(): the token stays acceptable
+                                 * longer than JWTSSO_REPLAY_TTL_MAX; the
+                                 * store cannot remember it: refuse (401) */
 } jwtsso_replay_t;
+
+/* The end of a token's replay window as an apr_time_t, for
+ * jwtsso_replay_consume(): end_sec (seconds since the epoch; the earlier
+ * of exp and iat + max age) + skew + 1 second. Saturates instead of
+ * overflowing: the token core accepts any integer exp up to LLONG_MAX,
+ * and a wrapped sum would be a short lifetime (a replay after seconds).
+ * Returns APR_INT64_MAX for anything past the year 294,000, 0 for a
+ * negative end. */
+apr_time_t jwtsso_replay_until(long long end_sec, long long skew);
 
 /* Records key in r->server's cache as consumed until `until`.
  *
  * key: binary, 4..JWTSSO_REPLAY_KEY_MAX bytes, and evenly spread: a hash
  * (a SHA-256 of the jti or of the token's signing input), since shmcb
  * picks its sub-cache by the first byte.
- * until: an apr_time_t (microseconds since the epoch); a value under 10^12
- * is read as seconds (a token's exp), so either unit is safe. The entry
- * lives between 2 seconds and 30 days from now (memcached reads a longer
- * lifetime as a date).
+ * until: an apr_time_t (microseconds since the epoch), best made by
+ * jwtsso_replay_until(); a value under 10^12 is read as seconds. The entry
+ * lives at least 2 seconds. An `until` more than JWTSSO_REPLAY_TTL_MAX
+ * from now is TOO_LONG (logged at INFO): the token is not recorded.
  *
- * Look-up and store run under the global mutex, so two requests with the
- * same token on this host cannot both get FRESH. Fails closed: any error
- * of the store, of the mutex, a bad key, or no cache set up for the server
- * is UNAVAILABLE (logged at ERR), never FRESH. SEEN is logged at DEBUG. */
+ * memcache: one "add" (atomic across a cluster) through the module's own
+ * client, connect, send and answer bounded by JWTSSOReplayTimeout; after a
+ * failure the server is not asked again for one second (each login then
+ * fails at once), so a hung store holds no worker longer than the bound.
+ * Other providers: look-up and store run under the global mutex (waited
+ * for at most JWTSSOReplayTimeout), so two requests with the same token on
+ * this host cannot both get FRESH.
+ *
+ * Fails closed: any error of the store, a timeout, the mutex, a bad key,
+ * or no cache set up for the server is UNAVAILABLE (logged at ERR), never
+ * FRESH. SEEN is logged at DEBUG. OFF (JWTSSOReplayCache none) is
+ * answered before any other check. */
 jwtsso_replay_t jwtsso_replay_consume(request_rec *r,
                                       const unsigned char *key,
                                       size_t keylen, apr_time_t until);
+
+/* Asks whether key was consumed, without consuming it (the bearer path:
+ * a token used by a login must not be accepted as a bearer token).
+ *
+ * Returns SEEN when the key is in r->server's cache, FRESH when it is not,
+ * UNAVAILABLE when the store fails, hangs past JWTSSOReplayTimeout or is in
+ * its one-second pause after a failure (logged at ERR; the caller decides
+ * whether to fail closed), OFF under JWTSSOReplayCache none. Never TOO_LONG.
+ *
+ * memcache: a "get" through the same bounded client as consume(). Other
+ * providers: `retrieve`, under the global mutex (at most
+ * JWTSSOReplayTimeout) only when the provider is not multi-process safe
+ * (shmcb: a read racing a store in another child could see a half-written
+ * entry). Caveat: mod_socache_memcache and _redis answer "not found" also
+ * when no server is up, so through them a down store can look FRESH; the
+ * memcache: spec never goes through them (the module's own client). */
+jwtsso_replay_t jwtsso_replay_seen(request_rec *r, const unsigned char *key,
+                                   size_t keylen);
 
 #endif /* JWTSSO_REPLAY_H */

@@ -2,7 +2,8 @@
  * session.c - the jwtsso record kept through Apache's own mod_session.
  *
  * The record (src/core/record.c) is MAC'd with the session key and bound to
- * the realm (AuthName) and the public origin, so the session store needs no
+ * the realm (AuthName), the public origin and the section's policy digest
+ * (policy.c), so the session store needs no
  * secrecy or integrity of its own: mod_session_crypto only adds
  * confidentiality. A record we cannot check is "no session". Checking one
  * costs one MAC and no JSON parsing; a valid record is never rewritten.
@@ -32,18 +33,20 @@ int jwtsso_session_init(void)
     return session_load && session_get && session_set;
 }
 
-/* The binding of a record: realm and the public origin (with mount). */
+/* The binding of a record: realm, the public origin (with mount) and the
+ * section's policy digest. */
 void jwtsso_session_binding(request_rec *r, const jwtsso_dir_cfg *cfg,
-                            const char **realm, const char **origin)
+                            const char **realm, const char **origin,
+                            const unsigned char **policy)
 {
-    int https;
     const char *name = ap_auth_name(r);
 
     *realm = name ? name : "";
-    *origin = jwtsso_url_origin(r, cfg, &https);
+    *origin = jwtsso_url_bound_origin(r, cfg);
     if (cfg->public_mount && *cfg->public_mount) {
         *origin = apr_pstrcat(r->pool, *origin, cfg->public_mount, NULL);
     }
+    *policy = jwtsso_policy_of(r, cfg);
 }
 
 jwtsso_reason_t jwtsso_session_check(request_rec *r,
@@ -51,19 +54,31 @@ jwtsso_reason_t jwtsso_session_check(request_rec *r,
                                      const char *text, jwtsso_record_t *rec)
 {
     const char *realm, *origin;
+    const unsigned char *policy;
     const jwtsso_mackey_t *key = jwtsso_cfg_record_key(cfg);
+    long long now = (long long)apr_time_sec(r->request_time);
     size_t len = strlen(text), scratch_len;
+    jwtsso_reason_t why;
     void *scratch;
 
     if (!key || len > JWTSSO_RECORD_MAX) {
         return JWTSSO_R_RECORD_MALFORMED;
     }
-    jwtsso_session_binding(r, cfg, &realm, &origin);
+    jwtsso_session_binding(r, cfg, &realm, &origin, &policy);
+    if (!policy) {
+        return JWTSSO_R_INTERNAL;
+    }
     scratch_len = jwtsso_record_scratch_len(len);
     scratch = apr_palloc(r->pool, scratch_len);
-    return jwtsso_record_check(key, realm, origin, text, len,
-                               (long long)apr_time_sec(r->request_time), rec,
-                               scratch, scratch_len);
+    why = jwtsso_record_check(key, realm, origin, policy, text, len, now, rec,
+                              scratch, scratch_len);
+    /* this section's own session max age, from the login time, whatever
+     * end the record carries */
+    if (why == JWTSSO_OK && rec->auth_time + cfg->session_max_age <= now) {
+        memset(rec, 0, sizeof(*rec));
+        why = JWTSSO_R_RECORD_EXPIRED;
+    }
+    return why;
 }
 
 int jwtsso_session_valid(request_rec *r, const jwtsso_dir_cfg *cfg,
@@ -204,6 +219,9 @@ void jwtsso_session_apply(request_rec *r, const jwtsso_dir_cfg *cfg,
             json = out;
         }
         apr_table_setn(r->subprocess_env, "JWTSSO_CLAIMS", json);
+        if (rec->truncated) {
+            apr_table_setn(r->subprocess_env, "JWTSSO_CLAIMS_TRUNCATED", "1");
+        }
         for (i = rec->nclaims; i-- > 0;) {
             apr_table_setn(r->subprocess_env,
                            env_name(r->pool, rec->claims[i].name),
@@ -217,6 +235,9 @@ void jwtsso_session_apply(request_rec *r, const jwtsso_dir_cfg *cfg,
             apr_table_setn(r->headers_in,
                            header_name(r->pool, rec->claims[i].name),
                            header_value(r->pool, rec->claims[i].value));
+        }
+        if (rec->truncated) {
+            apr_table_setn(r->headers_in, "X-JWTSSO-Claims-Truncated", "1");
         }
     }
 }

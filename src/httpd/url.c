@@ -3,9 +3,10 @@
  *
  * Queries are parsed into pairs and rebuilt, never edited in place. The
  * origin of every URL we build comes from configuration (JWTSSOPublicURL)
- * or httpd's own idea of its name (UseCanonicalName rules); client headers
- * shape it only under JWTSSOTrustForwarded On, and then only after a
- * strict check of their characters.
+ * or the virtual host's configured name and port, never from the Host
+ * header; forwarded headers shape redirects only under
+ * JWTSSOTrustForwarded On, after a strict check of their characters, and
+ * never the origin a session is bound to.
  */
 #include "glue.h"
 
@@ -139,11 +140,39 @@ static int host_ok(const char *h)
     return n <= 255;
 }
 
+/* scheme://name[:port] of the virtual host that serves r, from its
+ * configuration: ServerName (or the name httpd settled on at start-up)
+ * and its port, else the port the connection came in on. Never the Host
+ * header, so a client cannot carry a session to another virtual host by
+ * naming it (the class of CVE-2017-6807). */
+static const char *server_origin(request_rec *r, const char *scheme,
+                                 int *https)
+{
+    const char *name = r->server->server_hostname;
+    apr_port_t port = r->server->port;
+    char *host;
+
+    if (!port && r->connection->local_addr) {
+        port = r->connection->local_addr->port;
+    }
+    *https = !strcasecmp(scheme, "https");
+    host = apr_pstrdup(r->pool, name && *name ? name : "localhost");
+    ap_str_tolower(host);
+    if (strchr(host, ':') && host[0] != '[') {
+        host = apr_pstrcat(r->pool, "[", host, "]", NULL);   /* IPv6 */
+    }
+    if (!port || port == (*https ? 443 : 80)) {
+        return apr_pstrcat(r->pool, *https ? "https" : "http", "://", host,
+                           NULL);
+    }
+    return apr_psprintf(r->pool, "%s://%s:%u", *https ? "https" : "http",
+                        host, (unsigned)port);
+}
+
 const char *jwtsso_url_origin(request_rec *r, const jwtsso_dir_cfg *cfg,
                               int *https)
 {
-    const char *scheme, *host;
-    apr_port_t port;
+    const char *scheme;
 
     if (cfg->public_origin) {
         *https = cfg->public_https;
@@ -170,15 +199,16 @@ const char *jwtsso_url_origin(request_rec *r, const jwtsso_dir_cfg *cfg,
             return apr_pstrcat(r->pool, scheme, "://", lower, NULL);
         }
     }
-    *https = !strcasecmp(scheme, "https");
-    host = ap_get_server_name_for_url(r);
-    port = ap_get_server_port(r);
-    if (ap_is_default_port(port, r) || (*https && port == 443)
-        || (!*https && port == 80)) {
-        return apr_pstrcat(r->pool, scheme, "://", host, NULL);
-    }
-    return apr_pstrcat(r->pool, scheme, "://", host, ":",
-                       apr_itoa(r->pool, (int)port), NULL);
+    return server_origin(r, scheme, https);
+}
+
+const char *jwtsso_url_bound_origin(request_rec *r,
+                                    const jwtsso_dir_cfg *cfg)
+{
+    int https;
+
+    return cfg->public_origin ? cfg->public_origin
+                              : server_origin(r, ap_http_scheme(r), &https);
 }
 
 const char *jwtsso_url_self(request_rec *r, const jwtsso_dir_cfg *cfg,

@@ -489,7 +489,8 @@ sub flip_bit {
 my @REASONS = qw(ok too_large malformed bad_base64 bad_header bad_payload
     duplicate_member alg_none alg_unknown alg_not_allowed crit no_key unknown_kid
     bad_signature claim_type expired not_yet_valid iat_future too_old no_lifetime
-    no_iat no_user bad_user bad_issuer bad_audience);
+    no_iat no_user bad_user bad_issuer bad_audience record_malformed
+    record_bad_mac record_expired internal kid_required token_type);
 
 sub reason_tag {
     my $reason = shift;
@@ -576,7 +577,8 @@ sub token_accepted {
 #       (-DFOREGROUND, a child of the test), with the configuration of
 #       httpd_configtest (start => 1) plus the test app (/app/... runs
 #       t/htdocs/cgi/app.cgi) and LogLevel info auth_jwtsso:debug; %opt: port,
-#       modules (as httpd_configtest). Stop it with httpd_stop($h).
+#       modules (as httpd_configtest), files => {NAME => BYTES} written into
+#       its ServerRoot first (mode 0600). Stop it with httpd_stop($h).
 #   httpd_stop($h)            stop_pid($h->{pid}); true when it exited
 #   jwtsso_location(%o)       a protected <Location /app/> like the test
 #                             server's (JWTSSOState Off); %o: path (default
@@ -709,6 +711,14 @@ EOC
     open my $fh, '>', $file or die "$file: $!";
     print $fh $conf;
     close $fh or die "$file: $!";
+    # files to put into the ServerRoot first (e.g. jwtsso-session.key)
+    for my $name (sort keys %{ $opt{files} || {} }) {
+        open my $ff, '>', "$tmp/$name" or die "$tmp/$name: $!";
+        binmode $ff;
+        print $ff $opt{files}{$name};
+        close $ff or die "$tmp/$name: $!";
+        chmod 0600, "$tmp/$name";
+    }
 
     my $out = "$tmp/stdout";
     my $pid = _spawn($out, $httpd, '-f', $file, '-DFOREGROUND');
@@ -941,6 +951,41 @@ sub config_bad {
     Test::More::unlike($out, qr/Syntax OK/, "$label: no Syntax OK");
     Test::More::unlike($out, qr/%l*[dus]\b/, "$label: no unexpanded printf conversion in the message");
     return $out;
+}
+
+# ---------------------------------------------------------------- sessions by cookie value
+# log_like($mark, qr/.../, $label)   the error_log since $mark matches (waits
+#                                    for it, as httpd may write it late)
+# login_cookie($base, $path, \%claims, %o) -> the jwtsso_session cookie value
+#     ('' when none), after GET $base$path?jwt=<fresh_token(\%claims)> and the
+#     assertions 302 and a cookie; %o: headers => [NAME => VALUE, ...], and
+#     fresh_token's options (secret, alg, header)
+# cookie_get($url, $value, NAME => VALUE, ...) -> the response of a GET that
+#     sends only that jwtsso_session cookie
+
+push @EXPORT, qw(log_like login_cookie cookie_get);
+@EXPORT_OK = @EXPORT;
+
+sub log_like {
+    my ($mark, $re, $label) = @_;
+    my $log = error_log_since($mark, $re);
+    Test::More::like($log, $re, $label) or Test::More::diag("log since mark:\n$log");
+}
+
+sub login_cookie {
+    my ($base, $path, $claims, %o) = @_;
+    require URI::Escape;
+    my $headers = delete $o{headers} || [];
+    my $res = ua()->get("$base$path?jwt=" . URI::Escape::uri_escape(fresh_token($claims, %o)), @$headers);
+    my $c = response_cookie($res, 'jwtsso_session');
+    Test::More::is($res->code, 302, "login at $base$path: 302") or Test::More::diag($res->as_string);
+    Test::More::ok($c && length $c->{value}, "login at $base$path: a session cookie");
+    return $c ? $c->{value} : '';
+}
+
+sub cookie_get {
+    my ($url, $value, @headers) = @_;
+    return ua(cookie_jar => undef)->get($url, Cookie => "jwtsso_session=$value", @headers);
 }
 
 1;

@@ -806,6 +806,271 @@ static void test_claims(void)
     expect("bad_audience_number", &pol,
            signf(H256, "{\"sub\":\"a\",\"aud\":1,\"iat\":%lld}", NOW, 0),
            JWTSSO_R_BAD_AUDIENCE);
+    pol.audience = NULL;
+
+    /* login tokens and API tokens (RFC 8725 §3.11, RFC 9068): an at+jwt
+     * token or one naming the API audience is never a login, and where an
+     * API audience is set, a bearer token must name it */
+    expect("reason_token_type_atjwt_login", &pol,
+           signf("{\"alg\":\"HS256\",\"typ\":\"at+jwt\"}",
+                 "{\"sub\":\"a\",\"iat\":%lld}", NOW, 0),
+           JWTSSO_R_TOKEN_TYPE);
+    expect("token_type_atjwt_case_and_prefix", &pol,
+           signf("{\"alg\":\"HS256\",\"typ\":\"Application/AT+JWT\"}",
+                 "{\"sub\":\"a\",\"iat\":%lld}", NOW, 0),
+           JWTSSO_R_TOKEN_TYPE);
+    expect("token_type_jwt_login_ok", &pol,
+           signf("{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
+                 "{\"sub\":\"a\",\"iat\":%lld}", NOW, 0), JWTSSO_OK);
+    expect("token_type_atjwtx_is_no_api_token", &pol,
+           signf("{\"alg\":\"HS256\",\"typ\":\"at+jwtx\"}",
+                 "{\"sub\":\"a\",\"iat\":%lld}", NOW, 0), JWTSSO_OK);
+    pol.api_audience = "api";
+    expect("token_type_api_aud_login", &pol,
+           signf(H256, "{\"sub\":\"a\",\"aud\":[\"web\",\"api\"],"
+                 "\"iat\":%lld}", NOW, 0), JWTSSO_R_TOKEN_TYPE);
+    expect("token_type_other_aud_login_ok", &pol,
+           signf(H256, "{\"sub\":\"a\",\"aud\":\"web\",\"iat\":%lld}",
+                 NOW, 0), JWTSSO_OK);
+    pol.bearer = 1;
+    expect("token_type_bearer_api_aud_ok", &pol,
+           signf(H256, "{\"sub\":\"a\",\"aud\":\"api\",\"iat\":%lld}",
+                 NOW, 0), JWTSSO_OK);
+    expect("token_type_bearer_login_token", &pol,
+           signf(H256, "{\"sub\":\"a\",\"aud\":\"web\",\"iat\":%lld}",
+                 NOW, 0), JWTSSO_R_TOKEN_TYPE);
+    expect("token_type_bearer_no_aud", &pol,
+           signf(H256, "{\"sub\":\"a\",\"iat\":%lld}", NOW, 0),
+           JWTSSO_R_TOKEN_TYPE);
+    pol.api_audience = NULL;
+    expect("token_type_bearer_atjwt_ok", &pol,
+           signf("{\"alg\":\"HS256\",\"typ\":\"at+jwt\"}",
+                 "{\"sub\":\"a\",\"iat\":%lld,\"exp\":%lld}", NOW,
+                 NOW + 60), JWTSSO_OK);
+    /* an at+jwt bearer lives until its exp, whatever the max age; as a
+     * login it is refused before its age matters */
+    pol.max_age = 60;
+    expect("token_type_bearer_atjwt_old_ok", &pol,
+           signf("{\"alg\":\"HS256\",\"typ\":\"at+jwt\"}",
+                 "{\"sub\":\"a\",\"iat\":%lld,\"exp\":%lld}", NOW - 1000,
+                 NOW + 1000), JWTSSO_OK);
+    expect("token_type_bearer_atjwt_no_exp", &pol,
+           signf("{\"alg\":\"HS256\",\"typ\":\"at+jwt\"}",
+                 "{\"sub\":\"a\",\"iat\":%lld}", NOW - 1000, 0),
+           JWTSSO_R_NO_LIFETIME);
+    expect("token_type_bearer_plain_old", &pol,
+           signf(H256, "{\"sub\":\"a\",\"iat\":%lld,\"exp\":%lld}",
+                 NOW - 1000, NOW + 1000), JWTSSO_R_TOO_OLD);
+    pol.bearer = 0;
+}
+
+/* ---------------------------------------------------------------------
+ * one claim in two roles (JWTSSOUserClaim iss or jti): the strings area
+ * of a verification holds each member once; decoding the user claim again
+ * as iss or jti overflowed it (a heap overflow found by attacking the
+ * module; fuzz/fuzz_userclaim.c tries every user claim)
+ */
+
+/* A payload with iss and jti of the given lengths (user "alice" in sub),
+ * malloc'ed. */
+static char *roles_payload(size_t isslen, size_t jtilen)
+{
+    char *p = malloc(isslen + jtilen + 128), *s = p;
+
+    s += sprintf(s, "{\"sub\":\"alice\",\"iat\":%lld,\"exp\":%lld,\"iss\":\"",
+                 NOW, NOW + 600);
+    memset(s, 'i', isslen);
+    s += isslen;
+    s += sprintf(s, "\",\"jti\":\"");
+    memset(s, 'j', jtilen);
+    s += jtilen;
+    strcpy(s, "\"}");
+    return p;
+}
+
+static void user_claim_roles(const char *name, const char *ucl,
+                             size_t isslen, size_t jtilen)
+{
+    jwtsso_policy_t pol = policy();
+    jwtsso_result_t res;
+    char *payload = roles_payload(isslen, jtilen), *tok, *scratch;
+    size_t len, slen;
+    int ok, user_is_iss = strcmp(ucl, "iss") == 0;
+
+    pol.user_claim = ucl;
+    tok = sign(H256, payload);
+    len = strlen(tok);
+    memset(&res, 0, sizeof(res));
+    ok = jwtsso_jws_verify(keys, &pol, tok, len, NOW, &res) == JWTSSO_OK
+         && res.iss_len == isslen && res.jti_len == jtilen
+         && (user_is_iss ? res.iss : res.jti) == res.user
+         && strlen(res.user) == (user_is_iss ? isslen : jtilen);
+    jwtsso_result_clear(&res);
+    /* in a caller's scratch of exactly the advertised size (ASan: no
+     * write past it), the strings inside it */
+    slen = jwtsso_jws_scratch_len(len);
+    scratch = malloc(slen);
+    ok = ok && scratch != NULL
+         && jwtsso_jws_verify_in(keys, &pol, tok, len, NOW, &res, scratch,
+                                 slen) == JWTSSO_OK
+         && res.mem == NULL && res.iss != NULL && res.jti != NULL
+         && res.iss >= scratch && res.iss + res.iss_len < scratch + slen
+         && res.jti >= scratch && res.jti + res.jti_len < scratch + slen
+         && (user_is_iss ? res.iss : res.jti) == res.user;
+    jwtsso_result_clear(&res);
+    CHECK(name, ok);
+    free(scratch);
+    free(tok);
+    free(payload);
+}
+
+static void test_user_claim_roles(void)
+{
+    user_claim_roles("user_claim_iss_long_jti", "iss", 255, 4000);
+    user_claim_roles("user_claim_jti_long_iss", "jti", 4000, 255);
+    user_claim_roles("user_claim_iss_short", "iss", 1, 1);
+    user_claim_roles("user_claim_jti_short", "jti", 40, 36);
+}
+
+/* ---------------------------------------------------------------------
+ * the work a token without kid costs: at most policy max_kidless keys
+ * (0: JWTSSO_MAX_KIDLESS) of its kind are tried, and with more such keys
+ * it is refused before any signature check (CPU amplification against a
+ * large key set, found by attacking the module)
+ */
+static void hmac_keys(jwtsso_keyset_t *ks, int n, int with_kid)
+{
+    char secret[64], kid[16];
+    int i;
+
+    for (i = 0; i < n; i++) {
+        snprintf(secret, sizeof(secret), "kidless-secret-%02d-0123456789abcdef",
+                 i);
+        snprintf(kid, sizeof(kid), "k%d", i);
+        jwtsso_keyset_add_hmac(ks, with_kid ? kid : NULL,
+                               (const unsigned char *)secret, strlen(secret));
+    }
+}
+
+static char *sign_nth(int i, const char *header, const char *payload)
+{
+    char secret[64];
+
+    snprintf(secret, sizeof(secret), "kidless-secret-%02d-0123456789abcdef",
+             i);
+    return sign_with(JWTSSO_ALG_HS256, secret, header, payload);
+}
+
+static void test_kidless_bound(void)
+{
+    jwtsso_policy_t pol = policy();
+    jwtsso_keyset_t *ks = jwtsso_keyset_new();
+    char *p = fmt(GOOD, NOW, NOW + 600);
+    jwtsso_alg_t alg = JWTSSO_ALG_UNKNOWN;
+
+    CHECK("max_kidless_default_is_4", JWTSSO_MAX_KIDLESS == 4);
+    /* five secrets without kid: one more than the default tries */
+    hmac_keys(ks, 5, 0);
+    CHECK("kidless_keys_counted",
+          jwtsso_jws_kidless_keys(ks, &alg) == 5
+          && alg == JWTSSO_ALG_HS256
+          && jwtsso_jws_kidless_keys(keys, NULL) == 1);
+    expect_ks("reason_kid_required", ks, &pol, sign_nth(0, H256, p), NOW,
+              JWTSSO_R_KID_REQUIRED);
+    expect_ks("kid_required_bad_token_too", ks, &pol,
+              sign_with(JWTSSO_ALG_HS256, OTHER_SECRET, H256, p), NOW,
+              JWTSSO_R_KID_REQUIRED);
+    /* a kid naming no key falls back to the keys without kid only
+     * within the bound */
+    expect_ks("unknown_kid_no_fallback_past_bound", ks, &pol,
+              sign_nth(4, "{\"alg\":\"HS256\",\"kid\":\"nope\"}", p), NOW,
+              JWTSSO_R_UNKNOWN_KID);
+    pol.max_kidless = 5;
+    expect_ks("max_kidless_5_tries_the_fifth", ks, &pol,
+              sign_nth(4, H256, p), NOW, JWTSSO_OK);
+    expect_ks("max_kidless_5_bad_signature", ks, &pol,
+              sign_with(JWTSSO_ALG_HS256, OTHER_SECRET, H256, p), NOW,
+              JWTSSO_R_BAD_SIGNATURE);
+    expect_ks("max_kidless_5_unknown_kid_falls_back", ks, &pol,
+              sign_nth(4, "{\"alg\":\"HS256\",\"kid\":\"nope\"}", p), NOW,
+              JWTSSO_OK);
+    pol.max_kidless = 0;
+    /* a key with the token's kid is the one tried, whatever the bound */
+    jwtsso_keyset_add_hmac(ks, "k9", (const unsigned char *)OTHER_SECRET,
+                           strlen(OTHER_SECRET));
+    expect_ks("kid_selects_past_bound", ks, &pol,
+              sign_with(JWTSSO_ALG_HS256, OTHER_SECRET,
+                        "{\"alg\":\"HS256\",\"kid\":\"k9\"}", p), NOW,
+              JWTSSO_OK);
+    jwtsso_keyset_free(ks);
+
+    /* four without kid: each is tried */
+    ks = jwtsso_keyset_new();
+    hmac_keys(ks, 4, 0);
+    expect_ks("kidless_four_keys_the_fourth", ks, &pol, sign_nth(3, H256, p),
+              NOW, JWTSSO_OK);
+    expect_ks("kidless_four_keys_bad_signature", ks, &pol,
+              sign_with(JWTSSO_ALG_HS256, OTHER_SECRET, H256, p), NOW,
+              JWTSSO_R_BAD_SIGNATURE);
+    jwtsso_keyset_free(ks);
+
+    /* every key with a kid (a JWKS), the token without: the same bound */
+    ks = jwtsso_keyset_new();
+    hmac_keys(ks, 5, 1);
+    expect_ks("kid_required_keys_with_kids", ks, &pol, sign_nth(2, H256, p),
+              NOW, JWTSSO_R_KID_REQUIRED);
+    expect_ks("kid_required_keys_with_kids_kid_given", ks, &pol,
+              sign_nth(2, "{\"alg\":\"HS256\",\"kid\":\"k2\"}", p), NOW,
+              JWTSSO_OK);
+    jwtsso_keyset_free(ks);
+    free(p);
+}
+
+/* ---------------------------------------------------------------------
+ * typ (RFC 7515 §4.1.9), handed to the glue truncated (RFC 9068 at+jwt)
+ */
+static int typ_is(const char *header, jwtsso_reason_t want, const char *typ)
+{
+    jwtsso_policy_t pol = policy();
+    jwtsso_result_t res;
+    char *tok = signf(header, GOOD, NOW, NOW + 600);
+    int ok;
+
+    memset(&res, 0, sizeof(res));
+    ok = tok != NULL
+         && jwtsso_jws_verify(keys, &pol, tok, strlen(tok), NOW, &res)
+            == want
+         && strcmp(res.typ, typ) == 0;
+    jwtsso_result_clear(&res);
+    free(tok);
+    return ok;
+}
+
+static void test_typ(void)
+{
+    jwtsso_policy_t pol = policy();
+
+    /* (what at+jwt means, login or API token, is for claims.c) */
+    CHECK("typ_jose", typ_is("{\"alg\":\"HS256\",\"typ\":\"JOSE\"}",
+                             JWTSSO_OK, "JOSE"));
+    CHECK("typ_jwt", typ_is(H256, JWTSSO_OK, "JWT"));
+    CHECK("typ_absent_empty", typ_is("{\"alg\":\"HS256\"}", JWTSSO_OK, ""));
+    CHECK("typ_escaped_decoded",
+          typ_is("{\"alg\":\"HS256\",\"typ\":\"J\\u004fS\\u0045\"}",
+                 JWTSSO_OK, "JOSE"));
+    CHECK("typ_truncated_to_32",
+          typ_is("{\"alg\":\"HS256\",\"typ\":\"application/example+jwt; "
+                 "charset=utf-8\"}", JWTSSO_OK,
+                 "application/example+jwt; charset"));
+    CHECK("typ_reported_on_failure",
+          typ_is("{\"alg\":\"HS256\",\"typ\":\"at+jwt\",\"crit\":[\"x\"]}",
+                 JWTSSO_R_CRIT, "at+jwt"));
+    expect("bad_header_typ_number", &pol,
+           signf("{\"alg\":\"HS256\",\"typ\":5}", GOOD, NOW, NOW + 600),
+           JWTSSO_R_BAD_HEADER);
+    expect("bad_header_typ_object", &pol,
+           signf("{\"alg\":\"HS256\",\"typ\":{\"a\":1}}", GOOD, NOW,
+                 NOW + 600), JWTSSO_R_BAD_HEADER);
 }
 
 /* ---------------------------------------------------------------------
@@ -823,7 +1088,7 @@ static jwtsso_reason_t check_rec(const jwtsso_mackey_t *k, const char *realm,
 
     /* one byte off, so a misaligned claims array shows under UBSan */
     *scratch = malloc(n + 1);
-    return jwtsso_record_check(k, realm, origin, text, len, now, rec,
+    return jwtsso_record_check(k, realm, origin, NULL, text, len, now, rec,
                                (char *)*scratch + 1, n);
 }
 
@@ -926,7 +1191,7 @@ static void test_record(void)
     }
 
     /* the documented format, built by hand */
-    r = jwtsso_record_make(k, "realm1", ORIGIN, "alice", NOW, NOW + 3600,
+    r = jwtsso_record_make(k, "realm1", ORIGIN, NULL, "alice", NOW, NOW + 3600,
                            "sid1", NULL, 0, NULL, 0);
     t = hand_record("alice\n1700000000\n1700003600\nsid1", "realm1",
                     ORIGIN);
@@ -948,7 +1213,7 @@ static void test_record(void)
             memset(origin, 'h', sizeof(origin));
             memcpy(origin, "https://", 8);
             origin[olen[j] - strlen(realm)] = '\0';
-            r = jwtsso_record_make(k, realm, origin, "alice", NOW,
+            r = jwtsso_record_make(k, realm, origin, NULL, "alice", NOW,
                                    NOW + 3600, "sid1", NULL, 0, NULL, 0);
             t = hand_record("alice\n1700000000\n1700003600\nsid1", realm,
                             origin);
@@ -969,7 +1234,7 @@ static void test_record(void)
     }
 
     strcpy(dropped, "junk");
-    r = jwtsso_record_make(k, "realm1", ORIGIN, "alice", NOW, NOW + 3600,
+    r = jwtsso_record_make(k, "realm1", ORIGIN, NULL, "alice", NOW, NOW + 3600,
                            "sid_123-x", payload, strlen(payload), dropped,
                            sizeof(dropped));
     if (!CHECK("record_make", r != NULL && strncmp(r, "j1.", 3) == 0
@@ -1027,7 +1292,7 @@ static void test_record(void)
     free(scratch);
 
     CHECK("record_null_realm_is_empty",
-          (t = jwtsso_record_make(k, NULL, NULL, "alice", NOW, NOW + 10,
+          (t = jwtsso_record_make(k, NULL, NULL, NULL, "alice", NOW, NOW + 10,
                                   "s", NULL, 0, NULL, 0)) != NULL
           && rec_is(k, "", "", t, NOW, JWTSSO_OK)
           && rec_is(k, "x", "", t, NOW, JWTSSO_R_RECORD_BAD_MAC));
@@ -1074,7 +1339,7 @@ static void test_record(void)
 
         seen[JWTSSO_R_INTERNAL] = 1;
         CHECK("record_scratch_too_small",
-              jwtsso_record_check(k, "realm1", ORIGIN, r, len, NOW, &rec,
+              jwtsso_record_check(k, "realm1", ORIGIN, NULL, r, len, NOW, &rec,
                                   small, sizeof(small))
               == JWTSSO_R_INTERNAL && rec.user == NULL);
     }
@@ -1158,7 +1423,7 @@ static void test_record(void)
     json_object_set_new(claims, "sub", json_string("alice"));
     free(big);
     big = json_dumps(claims, JSON_COMPACT);
-    r = jwtsso_record_make(k, "realm1", ORIGIN, "alice", NOW, NOW + 3600,
+    r = jwtsso_record_make(k, "realm1", ORIGIN, NULL, "alice", NOW, NOW + 3600,
                            "sid1", big, strlen(big), dropped,
                            sizeof(dropped));
     ok = r != NULL && check_rec(k, "realm1", ORIGIN, r, strlen(r), NOW, &rec,
@@ -1175,14 +1440,14 @@ static void test_record(void)
           && strcmp(rec.claims[5].value, "alice") == 0);
     free(scratch);
     free(r);
-    r = jwtsso_record_make(k, "realm1", ORIGIN, "alice", NOW, NOW + 3600,
+    r = jwtsso_record_make(k, "realm1", ORIGIN, NULL, "alice", NOW, NOW + 3600,
                            "sid1", big, strlen(big), dropped, 8);
     CHECK("record_dropped_truncated",
           r != NULL && strcmp(dropped, "c5,c6,c") == 0);
     free(r);
     free(big);
     CHECK("record_make_needs_user",
-          jwtsso_record_make(k, "r", "o", "", NOW, NOW + 1, "s", NULL, 0,
+          jwtsso_record_make(k, "r", "o", NULL, "", NOW, NOW + 1, "s", NULL, 0,
                              NULL, 0) == NULL);
 
 done:
@@ -1349,6 +1614,9 @@ int main(int argc, char **argv)
     test_signature();
     test_payload();
     test_claims();
+    test_user_claim_roles();
+    test_kidless_bound();
+    test_typ();
     test_record();
     test_view();
     for (r = 0; r < JWTSSO_R__COUNT; r++) {

@@ -24,6 +24,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/obj_mac.h>
+#include <openssl/pem.h>
 
 #include "jwtsso.h"
 #include "internal.h"
@@ -1118,6 +1119,139 @@ static void test_err_queue(void)
 }
 
 /* ---------------------------------------------------------------------
+ * a large key set: a token without kid is tried against at most policy
+ * max_kidless keys of its kind (default JWTSSO_MAX_KIDLESS), and refused
+ * before any signature check when there are more (a forged ES256 token
+ * without kid cost 100 verifications against a 100-key JWKS: CPU
+ * amplification, found by attacking the module)
+ */
+#define MANY_KEYS 100
+
+/* An ES256 token over header and payload by key (raw r || s), malloc'ed. */
+static char *sign_es256(EVP_PKEY *key, const char *header,
+                        const char *payload)
+{
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    unsigned char der[80], raw[64];
+    const unsigned char *p = der;
+    size_t dlen = sizeof(der), n;
+    ECDSA_SIG *esig = NULL;
+    char *h = b64((const unsigned char *)header, strlen(header));
+    char *b = b64((const unsigned char *)payload, strlen(payload));
+    char *si = malloc(strlen(h) + strlen(b) + 2), *s = NULL, *tok = NULL;
+
+    sprintf(si, "%s.%s", h, b);
+    if (md != NULL
+        && EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, key) == 1
+        && EVP_DigestSign(md, der, &dlen, (const unsigned char *)si,
+                          strlen(si)) == 1
+        && (esig = d2i_ECDSA_SIG(NULL, &p, (long)dlen)) != NULL
+        && BN_bn2binpad(ECDSA_SIG_get0_r(esig), raw, 32) == 32
+        && BN_bn2binpad(ECDSA_SIG_get0_s(esig), raw + 32, 32) == 32) {
+        s = b64(raw, sizeof(raw));
+        n = strlen(si) + strlen(s) + 2;
+        tok = malloc(n);
+        snprintf(tok, n, "%s.%s", si, s);
+    }
+    ECDSA_SIG_free(esig);
+    EVP_MD_CTX_free(md);
+    free(h);
+    free(b);
+    free(si);
+    free(s);
+    return tok;
+}
+
+/* Add key's public half to ks as PEM under kid (NULL: none). */
+static int add_public(jwtsso_keyset_t *ks, EVP_PKEY *key, const char *kid)
+{
+    BIO *bio = BIO_new(BIO_s_mem());
+    char *pem = NULL;
+    long len;
+    int ok = 0;
+
+    if (bio != NULL && PEM_write_bio_PUBKEY(bio, key) == 1) {
+        len = BIO_get_mem_data(bio, &pem);
+        ok = jwtsso_keyset_add_pem(ks, kid, pem, (size_t)len, NULL)
+             == JWTSSO_KEY_OK;
+    }
+    BIO_free(bio);
+    return ok;
+}
+
+static void test_many_keys(void)
+{
+    EVP_PKEY *key[MANY_KEYS];
+    jwtsso_keyset_t *ks = jwtsso_keyset_new(), *few = jwtsso_keyset_new();
+    jwtsso_policy_t pol = policy();
+    long long now = (long long)time(NULL);
+    char payload[128], kid[16], *good, *forged, *with_kid, *few_tok;
+    jwtsso_alg_t alg = JWTSSO_ALG_UNKNOWN;
+    int i, made = 1;
+
+    for (i = 0; i < MANY_KEYS; i++) {
+        key[i] = EVP_EC_gen("P-256");
+        snprintf(kid, sizeof(kid), "ec-%02d", i);
+        made &= key[i] != NULL && add_public(ks, key[i], kid);
+        if (i < 4) {
+            /* four keys without kid, as PEM files */
+            made &= add_public(few, key[i], NULL);
+        }
+    }
+    if (!CHECK("many_keys_made", made && jwtsso_keyset_count(ks) == MANY_KEYS
+                                 && jwtsso_keyset_count(few) == 4)) {
+        goto done;
+    }
+    CHECK("many_keys_kidless_counted",
+          jwtsso_jws_kidless_keys(ks, &alg) == MANY_KEYS
+          && alg == JWTSSO_ALG_ES256
+          && jwtsso_jws_kidless_keys(few, NULL) == 4);
+    snprintf(payload, sizeof(payload),
+             "{\"sub\":\"alice\",\"iat\":%lld,\"exp\":%lld}", now, now + 600);
+    good = sign_es256(key[MANY_KEYS - 1], "{\"alg\":\"ES256\"}", payload);
+    /* a forgery: signed by a key of the set, then one bit flipped */
+    forged = flip(good, 2);
+    with_kid = sign_es256(key[57], "{\"alg\":\"ES256\",\"kid\":\"ec-57\"}",
+                          payload);
+    few_tok = sign_es256(key[3], "{\"alg\":\"ES256\"}", payload);
+
+    expect("many_keys_forged_no_kid_kid_required", ks, &pol, forged, now,
+           JWTSSO_R_KID_REQUIRED);
+    expect("many_keys_good_no_kid_kid_required", ks, &pol, good, now,
+           JWTSSO_R_KID_REQUIRED);
+    expect_user("many_keys_with_kid_verified_by_its_key", ks, &pol,
+                with_kid, now, JWTSSO_OK, "alice");
+    expect_free("many_keys_with_kid_forged", ks, &pol, flip(with_kid, 2),
+                now, JWTSSO_R_BAD_SIGNATURE);
+    expect_free("many_keys_unknown_kid", ks, &pol,
+                sign_es256(key[1], "{\"alg\":\"ES256\",\"kid\":\"ec-x\"}",
+                           payload), now, JWTSSO_R_UNKNOWN_KID);
+    /* with a bound above the set's size every key is tried again */
+    pol.max_kidless = 200;
+    expect("many_keys_max_kidless_200_forged_bad_signature", ks, &pol,
+           forged, now, JWTSSO_R_BAD_SIGNATURE);
+    expect("many_keys_max_kidless_200_good", ks, &pol, good, now,
+           JWTSSO_OK);
+    pol.max_kidless = 0;
+    /* jsonwebtoken's tokens carry no kid: a small set still serves them */
+    expect_user("four_keys_no_kid_verified", few, &pol, few_tok, now,
+                JWTSSO_OK, "alice");
+    expect_free("four_keys_no_kid_forged", few, &pol, flip(few_tok, 2), now,
+                JWTSSO_R_BAD_SIGNATURE);
+    free(good);
+    free(forged);
+    free(with_kid);
+    free(few_tok);
+
+done:
+    for (i = 0; i < MANY_KEYS; i++) {
+        EVP_PKEY_free(key[i]);
+    }
+    jwtsso_keyset_free(ks);
+    jwtsso_keyset_free(few);
+}
+
+/* ---------------------------------------------------------------------
  * PEM keys and tokens made at test time (run-unit.sh, mkfixtures.js)
  */
 
@@ -1469,6 +1603,7 @@ int main(int argc, char **argv)
     test_jwks_binding();
     test_jwks_mixed();
     test_err_queue();
+    test_many_keys();
     if (argc > 1) {
         fixdir = argv[1];
         test_pem_rsa();
