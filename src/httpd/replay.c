@@ -11,7 +11,8 @@
  *
  * Caches are shared by every server that names the same PROVIDER[:ARGS],
  * and all use one namespace, so hosts pointing at the same memcached see
- * each other's tokens.
+ * each other's tokens. memcache: goes through a small client of our own,
+ * every operation bounded by JWTSSOReplayTimeout (why: see below).
  */
 #include "glue.h"
 #include "replay.h"
