@@ -89,6 +89,12 @@ my $now = time;
     bearer_ok('1: a fresh token as a bearer, three times (the bearer path never consumes)',
               '/app/kinds/x', $u, 'bob', 3);
     login_ok('1: ... and it still logs in once (bearer use did not consume it)', '/app/kinds/x', $u);
+    # each child that served it above may have cached it: consumed now, it
+    # is refused all the same
+    for my $i (1 .. 3) {
+        bearer_no("1: ... then as a bearer again ($i), cached or not", '/app/kinds/x', $u,
+                  qr/JWTSSO00424: bearer token refused: consumed: /);
+    }
 
     my $old = fresh_token({ sub => 'carol', iat => $now - 120, exp => $now + 3600 });
     bearer_no('1: a token 120 s old (JWTSSOMaxAge 60 applies to bearers too)', '/app/kinds/x', $old,

@@ -183,17 +183,22 @@ int jwtsso_bcache_get(request_rec *r, const unsigned char *key,
     }
     p = blob;
     end = p + len;
-    /* what we stored: at least two strings, every one NUL-terminated */
-    if (len < 2 || end[-1] != '\0') {
+    /* what we stored: the flags and sid, user, claims JSON, then names and
+     * values; every one NUL-terminated */
+    if (len < 4 || end[-1] != '\0' || (p[0] != 't' && p[0] != '-')) {
         return 0;
     }
     for (i = 0; p + i < end; i++) {
         n += p[i] == '\0';
     }
-    if (n < 2 || n % 2) {
+    if (n < 3 || (n - 1) % 2) {
         return 0;
     }
     memset(rec, 0, sizeof(*rec));
+    rec->truncated = p[0] == 't';
+    rec->sid = p + 1;
+    p += strlen(p) + 1;
+    n--;
     rec->user = p;
     p += strlen(p) + 1;
     rec->claims_json = p;
@@ -208,7 +213,6 @@ int jwtsso_bcache_get(request_rec *r, const unsigned char *key,
         rec->claims[i].json = NULL;     /* claims_json has it all */
         rec->claims[i].type = 0;
     }
-    rec->sid = "";
     rec->auth_time = (long long)apr_time_sec(r->request_time);
     return 1;
 }
@@ -222,7 +226,8 @@ void jwtsso_bcache_put(request_rec *r, const unsigned char *key,
     if (!cache) {
         return;
     }
-    len = strlen(rec->user) + 1 + strlen(rec->claims_json) + 1;
+    len = 1 + strlen(rec->sid) + 1 + strlen(rec->user) + 1
+          + strlen(rec->claims_json) + 1;
     for (i = 0; i < rec->nclaims; i++) {
         len += strlen(rec->claims[i].name) + 1
                + strlen(rec->claims[i].value) + 1;
@@ -233,6 +238,8 @@ void jwtsso_bcache_put(request_rec *r, const unsigned char *key,
     blob = apr_palloc(r->pool, len);
     p = blob;
 #define PUT(s) (n = strlen(s) + 1, memcpy(p, (s), n), p += n)
+    *p++ = rec->truncated ? 't' : '-';
+    PUT(rec->sid);
     PUT(rec->user);
     PUT(rec->claims_json);
     for (i = 0; i < rec->nclaims; i++) {

@@ -24,6 +24,7 @@
 #include "mod_auth.h"
 #include "util_cookies.h"
 #include "apr_strings.h"
+#include "apr_escape.h"
 #include "apr_lib.h"
 
 #include <openssl/crypto.h>
@@ -638,13 +639,10 @@ static int api_token(const jwtsso_result_t *res)
 /* Was this token consumed by a login (RFC 8725 §3.11: a login token is
  * not an API token)? A look-up in the replay store: 1 yes, 0 no, -1 the
  * store cannot answer (fail closed: 503). */
-static int consumed(request_rec *r, const jwtsso_result_t *res,
+static int consumed(request_rec *r, const unsigned char *rkey,
                     const char *token)
 {
-    unsigned char rkey[32];
-
-    replay_key(res, token, rkey);
-    switch (jwtsso_replay_seen(r, rkey, sizeof(rkey))) {
+    switch (jwtsso_replay_seen(r, rkey, 32)) {
     case JWTSSO_REPLAY_FRESH:
     case JWTSSO_REPLAY_OFF:
         return 0;
@@ -664,6 +662,17 @@ static int consumed(request_rec *r, const jwtsso_result_t *res,
     }
 }
 
+/* The answer to a bearer token a login consumed (seen 1) or whose replay
+ * state is unknown (seen -1: fail closed, 503). */
+static int not_consumable(request_rec *r, int seen)
+{
+    if (seen < 0) {
+        apr_table_setn(r->err_headers_out, "Retry-After", "10");
+        return HTTP_SERVICE_UNAVAILABLE;
+    }
+    return bearer_refused(r, "invalid_token");
+}
+
 /* JWTSSOAcceptBearer On: a token per request, exp required, no session
  * written. A verified token is remembered, until its own exp, in this
  * process's bearer cache (JWTSSOBearerCache): a repeated token then costs
@@ -673,9 +682,10 @@ static int bearer(request_rec *r, const jwtsso_dir_cfg *cfg, req_t *st,
 {
     jwtsso_result_t res;
     jwtsso_reason_t why;
-    unsigned char ckey[JWTSSO_BCACHE_KEY_LEN];
+    unsigned char ckey[JWTSSO_BCACHE_KEY_LEN], rkey[32];
+    const char *sid = "";
     long long until;
-    int cached;
+    int cached, seen;
 
     if (!*token) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, JWTSSO_LOGNO(00419)
@@ -689,6 +699,18 @@ static int bearer(request_rec *r, const jwtsso_dir_cfg *cfg, req_t *st,
                       "bearer token of user '%s' verified before: from "
                       "this child's cache (until its exp)",
                       ap_escape_logitem(r->pool, st->rec.user));
+        /* a token a login could use carries its replay key (the record's
+         * sid, in hex): a login may have consumed it since it was cached */
+        if (*st->rec.sid) {
+            if (strlen(st->rec.sid) != 64
+                || apr_unescape_hex(rkey, st->rec.sid, 64, 0, NULL)
+                   != APR_SUCCESS) {
+                return HTTP_INTERNAL_SERVER_ERROR;
+            }
+            if ((seen = consumed(r, rkey, token)) != 0) {
+                return not_consumable(r, seen);
+            }
+        }
         jwtsso_session_apply(r, cfg, &st->rec);
         return OK;
     }
@@ -708,16 +730,12 @@ static int bearer(request_rec *r, const jwtsso_dir_cfg *cfg, req_t *st,
         /* a token a login could have used: one-time there, so never a
          * bearer once consumed (a look-up, the bearer path never
          * consumes), and cached no longer than the login rules allow */
-        int seen = consumed(r, &res, token);
-
-        if (seen) {
+        replay_key(&res, token, rkey);
+        if ((seen = consumed(r, rkey, token)) != 0) {
             jwtsso_result_clear(&res);
-            if (seen < 0) {
-                apr_table_setn(r->err_headers_out, "Retry-After", "10");
-                return HTTP_SERVICE_UNAVAILABLE;
-            }
-            return bearer_refused(r, "invalid_token");
+            return not_consumable(r, seen);
         }
+        sid = apr_pescape_hex(r->pool, rkey, sizeof(rkey), 0);
         if (cfg->max_age >= 0 && res.iat + cfg->max_age + cfg->skew < until) {
             until = res.iat + cfg->max_age + cfg->skew;
         }
@@ -726,6 +744,7 @@ static int bearer(request_rec *r, const jwtsso_dir_cfg *cfg, req_t *st,
         jwtsso_result_clear(&res);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
+    st->rec.sid = sid;
     if (cached) {
         jwtsso_bcache_put(r, ckey, until, &st->rec);
     }

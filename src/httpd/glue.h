@@ -169,7 +169,9 @@ int jwtsso_bcache_key(request_rec *r, const jwtsso_dir_cfg *cfg,
 /* A hit fills rec (strings in r->pool) and returns 1. */
 int jwtsso_bcache_get(request_rec *r, const unsigned char *key,
                       jwtsso_record_t *rec);
-/* Keep rec (user and claims) under key until `until` (the token's exp). */
+/* Keep rec (user, claims, whether claims were left out, and its sid: the
+ * hex replay key of a token a login could use, else "") under key until
+ * `until` (the token's exp, or the end the login rules give it). */
 void jwtsso_bcache_put(request_rec *r, const unsigned char *key,
                        long long until, const jwtsso_record_t *rec);
 /* Recent refusals (bcache.c): a token refused at the signature step
