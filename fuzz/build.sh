@@ -8,17 +8,17 @@
 #   OUTDIR/replay_T  replay binary: the same target with fuzz/replay.c as
 #                    main(), -fsanitize=address,undefined, no libFuzzer
 #                    (clang, or gcc where clang is missing)
-# linking src/core/*.c directly with OpenSSL and Jansson (pkg-config); no
-# autotools. --replay-only skips the libFuzzer binaries (no clang needed);
-# --auto skips them, with a notice, only where clang cannot link libFuzzer.
+# through Makefile.am (`make fuzz` / `make fuzz-replay`: the core's own
+# source list, compiled once more with the sanitizers and, for libFuzzer,
+# coverage instrumentation). The build runs in the tree itself when it is
+# configured (scripts/test), else in OUTDIR/obj, configured --without-apxs
+# from this tree (autoreconf -fi first if configure is missing).
+# --replay-only skips the libFuzzer binaries (no clang needed); --auto skips
+# them, with a notice, only where clang cannot link libFuzzer.
+# OUTDIR/targets lists what was built.
 #
-# fuzz_jwks and fuzz_pem, and the public-key half of fuzz_jws, need
-# jwtsso_keyset_add_pem/_add_jwks/_count and jwtsso_keyerr_text: they are
-# built (with -DJWTSSO_FUZZ_PKEY) only when the core defines all four.
-# FUZZ_PKEY=0 or 1 overrides the check. OUTDIR/targets lists what was built.
-#
-# Environment: FUZZ_CC (default clang), REPLAY_CC (default: FUZZ_CC if it
-# works, else gcc).
+# Environment: FUZZ_CC (default clang; it builds both kinds), REPLAY_CC
+# (replay only; default: FUZZ_CC if it works, else gcc).
 set -euo pipefail
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -35,10 +35,7 @@ log() { printf 'fuzz/build.sh: %s\n' "$*"; }
 die() { printf 'fuzz/build.sh: %s\n' "$*" >&2; exit 1; }
 
 FUZZ_CC=${FUZZ_CC:-clang}
-PKG_CFLAGS=$(pkg-config --cflags openssl jansson) || die "pkg-config: openssl or jansson missing (libssl-dev libjansson-dev)"
-PKG_LIBS=$(pkg-config --libs openssl jansson)
-COMMON="-g -O1 -fno-omit-frame-pointer -std=c99 -D_DEFAULT_SOURCE -I$TOP/src/core -I$TOP/fuzz $PKG_CFLAGS"
-WARN="-Wall -Wextra"
+COMMON="-g -O1 -fno-omit-frame-pointer"
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
 
 # Can $1 link a program with the flags that follow?
@@ -67,63 +64,43 @@ fi
 [ -n "$REPLAY_CC" ] || die "no C compiler links -fsanitize=address,undefined"
 rm -f "$OUT/probe.c" "$OUT/probe"
 
-# Compile the core once per flavour (in parallel, one job per file).
-compile_core() {
-    local dir=$1 cc=$2; shift 2
-    local src pids=() rc=0
-    rm -rf "$dir"; mkdir -p "$dir"
-    for src in "$TOP"/src/core/*.c; do
-        "$cc" $COMMON $WARN "$@" -c "$src" -o "$dir/$(basename "${src%.c}").o" &
-        pids+=($!)
-    done
-    for p in "${pids[@]}"; do wait "$p" || rc=1; done
-    [ "$rc" = 0 ] || die "compiling src/core with $cc failed"
-}
-
-log "core for replay ($REPLAY_CC $SAN)"
-compile_core "$OUT/obj-replay" "$REPLAY_CC" $SAN
-
-pkey=${FUZZ_PKEY:-auto}
-if [ "$pkey" = auto ]; then
-    pkey=1
-    defined=$(nm --defined-only "$OUT"/obj-replay/*.o 2>/dev/null | awk '$2 == "T" { print $3 }')
-    for sym in jwtsso_keyset_add_pem jwtsso_keyset_add_jwks jwtsso_keyset_count jwtsso_keyerr_text; do
-        if ! grep -qx "$sym" <<<"$defined"; then
-            log "NOTICE: src/core does not define $sym yet: fuzz_jwks, fuzz_pem and the public-key part of fuzz_jws left out"
-            pkey=0
-            break
-        fi
-    done
-fi
-targets=(b64url jscan jws record userclaim)
-defs=()
-if [ "$pkey" = 1 ]; then
-    targets+=(jwks pem)
-    defs=(-DJWTSSO_FUZZ_PKEY)
+# The build directory: scripts/test's configured tree, or OUTDIR/obj.
+if [ -f "$TOP/config.status" ]; then
+    B=$TOP
+else
+    B=$OUT/obj
+    if [ ! -x "$TOP/configure" ]; then
+        log "autoreconf -fi in $TOP"
+        (cd "$TOP" && mkdir -p m4 && autoreconf -fi) >"$OUT/autoreconf.log" 2>&1 ||
+            { cat "$OUT/autoreconf.log" >&2; die "autoreconf failed"; }
+    fi
+    if [ ! -f "$B/config.status" ]; then
+        log "configuring $B (--without-apxs)"
+        mkdir -p "$B"
+        (cd "$B" && "$TOP/configure" --without-apxs) >"$OUT/configure.log" 2>&1 ||
+            { tail -n 30 "$OUT/configure.log" >&2; die "configure failed"; }
+    fi
 fi
 
+# Always from scratch: the objects of the last run may have other flags.
 if [ "$replay_only" = 0 ]; then
-    log "core for libFuzzer ($FUZZ_CC -fsanitize=fuzzer-no-link,address,undefined)"
-    compile_core "$OUT/obj-fuzz" "$FUZZ_CC" -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+    goal=fuzz cc=$FUZZ_CC
+    flags="$COMMON -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all"
+else
+    goal=fuzz-replay cc=$REPLAY_CC
+    flags="$COMMON $SAN"
 fi
+log "make $goal CC=$cc FUZZ_CFLAGS='$flags' (in $B)"
+make -s -C "$B" fuzz-clean >/dev/null
+make -s -C "$B" -j"$(nproc 2>/dev/null || echo 2)" "$goal" CC="$cc" CFLAGS= LDFLAGS= \
+    FUZZ_CFLAGS="$flags" || die "building the targets failed"
 
-pids=()
+mapfile -t targets < <(make -s --no-print-directory -C "$B" fuzz-list)
 for t in "${targets[@]}"; do
-    src=$TOP/fuzz/fuzz_$t.c
-    [ -f "$src" ] || die "missing $src"
-    "$REPLAY_CC" $COMMON $WARN -Werror ${defs[@]+"${defs[@]}"} $SAN "$src" "$TOP/fuzz/replay.c" \
-        "$OUT"/obj-replay/*.o $PKG_LIBS -o "$OUT/replay_$t" &
-    pids+=($!)
+    cp -f "$B/fuzz/replay_$t" "$OUT/replay_$t"
     if [ "$replay_only" = 0 ]; then
-        "$FUZZ_CC" $COMMON $WARN -Werror ${defs[@]+"${defs[@]}"} -fsanitize=fuzzer,address,undefined \
-            -fno-sanitize-recover=all "$src" "$OUT"/obj-fuzz/*.o $PKG_LIBS -o "$OUT/fuzz_$t" &
-        pids+=($!)
+        cp -f "$B/fuzz/fuzz_$t" "$OUT/fuzz_$t"
     fi
 done
-rc=0
-for p in "${pids[@]}"; do wait "$p" || rc=1; done
-[ "$rc" = 0 ] || die "building the targets failed"
-
 printf '%s\n' "${targets[@]}" >"$OUT/targets"
-echo "$pkey" >"$OUT/pkey"
 log "built into $OUT: ${targets[*]}$( [ "$replay_only" = 1 ] && echo ' (replay only)')"

@@ -28,7 +28,6 @@
 
 #include <jansson.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include "fuzz.h"
 
@@ -121,11 +120,12 @@ static char *sign(const char *si, size_t silen, jwtsso_alg_t alg,
                   const char *secret, size_t seclen, size_t *toklen)
 {
     unsigned char mac[EVP_MAX_MD_SIZE];
-    unsigned int maclen = 0;
+    size_t maclen = 0;
     char *tok;
 
-    FUZZ_NEED(HMAC(hs_md(alg), secret, (int)seclen,
-                   (const unsigned char *)si, silen, mac, &maclen));
+    FUZZ_NEED(EVP_Q_mac(NULL, "HMAC", NULL, EVP_MD_get0_name(hs_md(alg)),
+                        NULL, secret, seclen, (const unsigned char *)si,
+                        silen, mac, sizeof(mac), &maclen));
     tok = malloc(silen + 1 + jwtsso_b64url_encoded_len(maclen) + 1);
     FUZZ_NEED(tok);
     memcpy(tok, si, silen);

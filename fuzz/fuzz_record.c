@@ -26,7 +26,6 @@
 
 #include <jansson.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include "fuzz.h"
 #include "internal.h"
@@ -38,7 +37,7 @@ static unsigned char reckey[32];
 
 static void init(void)
 {
-    unsigned int n = 0;
+    size_t n = 0;
 
     if (mackey != NULL) {
         return;
@@ -47,10 +46,10 @@ static void init(void)
                                strlen(FUZZ_RECORD_MATERIAL));
     FUZZ_NEED(mackey);
     /* the record key: HMAC-SHA256(material, "jwtsso session record v1") */
-    FUZZ_NEED(HMAC(EVP_sha256(), FUZZ_RECORD_MATERIAL,
-                   (int)strlen(FUZZ_RECORD_MATERIAL),
-                   (const unsigned char *)"jwtsso session record v1", 24,
-                   reckey, &n));
+    FUZZ_NEED(EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL,
+                        FUZZ_RECORD_MATERIAL, strlen(FUZZ_RECORD_MATERIAL),
+                        (const unsigned char *)"jwtsso session record v1",
+                        24, reckey, sizeof(reckey), &n));
     FUZZ_ASSERT(n == sizeof(reckey));
 }
 
@@ -125,7 +124,7 @@ static char *seal(const uint8_t *body, size_t blen, size_t *len)
     static const char ctx[] = "jwtsso-record-v1\0" FUZZ_REALM "\0"
                               FUZZ_ORIGIN;
     unsigned char mac[EVP_MAX_MD_SIZE], *in;
-    unsigned int mlen = 0;
+    size_t mlen = 0;
     char *rec;
     size_t n;
 
@@ -133,8 +132,9 @@ static char *seal(const uint8_t *body, size_t blen, size_t *len)
     FUZZ_NEED(in);
     memcpy(in, ctx, sizeof(ctx));           /* with the last NUL */
     memcpy(in + sizeof(ctx), body, blen);
-    FUZZ_NEED(HMAC(EVP_sha256(), reckey, sizeof(reckey), in,
-                   sizeof(ctx) + blen, mac, &mlen));
+    FUZZ_NEED(EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, reckey,
+                        sizeof(reckey), in, sizeof(ctx) + blen, mac,
+                        sizeof(mac), &mlen));
     free(in);
     rec = malloc(3 + jwtsso_b64url_encoded_len(blen) + 1 + 43 + 1);
     FUZZ_NEED(rec);

@@ -128,6 +128,19 @@ config_ok('base64: short secret with JWTSSOAllowShortSecret On',
 config_bad('base64: with bad characters', location(secret => 'JWTSSOSecret base64:not*base64!!'),
            [ qr/JWTSSOSecret: the value after base64: is not base64; write base64:\$\(openssl rand -base64 48\)/ ]);
 config_ok('base64: of 48 bytes', location(secret => 'JWTSSOSecret base64:' . ('QUJD' x 16)));
+# both alphabets, padding optional; the length says what was decoded
+for my $case ([ 'standard alphabet', '+/+/+/+/+/+/+/+/', 12 ], [ 'URL-safe alphabet', '-_-_-_-_-_-_-_-_', 12 ],
+              [ 'unpadded', 'c2hvcnQ', 5 ], [ 'padded', 'c2hvcnQ=', 5 ], [ 'two pad characters', 'c2hvcg==', 4 ]) {
+    my ($name, $text, $n) = @$case;
+    config_bad("base64: $name ($text)", location(secret => "JWTSSOSecret base64:$text"),
+               [ qr/JWTSSOSecret: the secret is $n bytes/ ]);
+}
+for my $case ([ 'too much padding', 'c2hvcnQ==' ], [ 'padding after a whole group', 'QUJD=' ],
+              [ 'a length of 1 mod 4', 'QUJDQ' ], [ 'padding inside', 'QU=JD' ]) {
+    my ($name, $text) = @$case;
+    config_bad("base64: $name ($text)", location(secret => "JWTSSOSecret base64:$text"),
+               [ qr/JWTSSOSecret: the value after base64: is not base64/ ]);
+}
 
 # ------------------------------------------------------------------ mod_session
 

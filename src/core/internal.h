@@ -97,9 +97,9 @@ int jwtsso_keyset_take(jwtsso_keyset_t *ks, jwtsso_key_t *k);
 int jwtsso_keyset_move(jwtsso_keyset_t *ks, jwtsso_keyset_t *from);
 
 /* ---------------------------------------------------------------------
- * HMAC from precomputed midstates (hmac.c). A jwtsso_hmac_t holds a key
- * absorbed once; it is only ever read, so one serves many threads, and a
- * MAC allocates nothing.
+ * HMAC through EVP digests (hmac.c). A jwtsso_hmac_t holds a key absorbed
+ * once; it is only ever read, so one serves many threads. MACs are
+ * compared with CRYPTO_memcmp, after a length check.
  */
 typedef struct {
     const void *p;
@@ -116,27 +116,6 @@ void jwtsso_hmac_free(jwtsso_hmac_t *m);
  * Returns the MAC length, or 0 on failure. */
 size_t jwtsso_hmac_run(const jwtsso_hmac_t *m, const jwtsso_chunk_t *c,
                        size_t n, unsigned char *out);
-/* 1 if a and b (n bytes each) are equal, else 0, in time that depends on
- * n only: words XORed and ORed together, no branch on the data, inlined
- * (CRYPTO_memcmp is a call and a byte loop). */
-static inline int jwtsso_ct_equal(const void *a, const void *b, size_t n)
-{
-    const unsigned char *x = a, *y = b;
-    uint64_t acc = 0, u, v;
-    size_t i = 0;
-
-    for (; i + 8 <= n; i += 8) {
-        memcpy(&u, x + i, 8);
-        memcpy(&v, y + i, 8);
-        acc |= u ^ v;
-    }
-    for (; i < n; i++) {
-        acc |= (uint64_t)(x[i] ^ y[i]);
-    }
-    /* 1 when acc is 0, without a comparison the compiler could branch on */
-    return (int)(1 & ((acc | (0 - acc)) >> 63 ^ 1));
-}
-
 /* The digest name and MAC length of an HS* alg, or NULL / 0. */
 const char *jwtsso_hmac_digest(jwtsso_alg_t alg, size_t *maclen);
 

@@ -2,8 +2,8 @@
  * jwtsso.h - the public API of the mod_auth_jwtsso token core.
  *
  * The core is a small library on libc, OpenSSL 3 and Jansson. It includes
- * no httpd or APR header, so the module, the unit tests, fuzzers, the CLI
- * and the benchmarks all link the same code. It never prints, keeps no
+ * no httpd or APR header, so the module, the unit tests, the fuzzers and
+ * the benchmarks all link the same code. It never prints, keeps no
  * globals, and builds no string from attacker data: every failure is a
  * jwtsso_reason_t, with details in caller-owned structs.
  */
@@ -19,7 +19,7 @@ extern "C" {
 
 /* ---------------------------------------------------------------------
  * Reasons. One value per distinct failure; JWTSSO_OK is 0. The glue maps
- * each to a status, a log level and a log tag (src/httpd/flow.c).
+ * each to a status, a log level and a log tag (src/httpd/reasons.c).
  * Append new values before JWTSSO_R__COUNT; never renumber.
  */
 typedef enum {
@@ -237,7 +237,7 @@ void jwtsso_result_clear(jwtsso_result_t *res);
 size_t jwtsso_jws_kidless_keys(const jwtsso_keyset_t *ks, jwtsso_alg_t *alg);
 
 /* Sign an HS* token over the given header and payload JSON texts (used by
- * tests, the CLI and the issuer). Returns a malloc'ed NUL-terminated token
+ * the tests and benchmarks). Returns a malloc'ed NUL-terminated token
  * or NULL. */
 char *jwtsso_jws_sign_hmac(jwtsso_alg_t alg,
                            const unsigned char *secret, size_t secret_len,

@@ -563,7 +563,7 @@ static int verify_hmac(const jwtsso_key_t *k, jwtsso_alg_t alg,
         rv = -1;
     }
     else {
-        rv = jwtsso_ct_equal(mac, sig, maclen);
+        rv = CRYPTO_memcmp(mac, sig, maclen) == 0;
     }
     OPENSSL_cleanse(mac, sizeof(mac));
     return rv;

@@ -1036,7 +1036,7 @@ jwtsso_reason_t jwtsso_record_check(const jwtsso_mackey_t *k,
         rv = JWTSSO_R_INTERNAL;
         goto done;
     }
-    if (!jwtsso_ct_equal(mac, want, MAC_LEN)) {
+    if (CRYPTO_memcmp(mac, want, MAC_LEN) != 0) {
         rv = JWTSSO_R_RECORD_BAD_MAC;
         goto done;
     }

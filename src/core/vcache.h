@@ -1,8 +1,8 @@
 /*
  * vcache.h - a small bounded per-process cache of verified tokens.
  *
- * Checking an RS256/ES256 signature is a public-key operation (40-100 us);
- * the same token is presented again and again until it expires. The glue
+ * Checking an RS256/ES256 signature is a public-key operation; the same
+ * token is presented again and again until it expires. The glue
  * keys this cache with a hash of a policy identity and the whole token and
  * stores what a later request needs (user, claims) as an opaque blob. An
  * entry is valid until an absolute time the glue gives (the token's own

@@ -4,11 +4,9 @@
  *
  * A bearer token signed with a public key (RS*, PS*, ES*, EdDSA) costs a
  * public-key verification per request, and even an HMAC one costs its
- * JSON scan, claim checks and claims view again, code and data a
- * request's cold caches pay for (perf of an httpd child on this project's
- * VM: 4.3 % of its CPU in our authentication without the cache, 1.9 %
- * with it, about 5 us against 2 per request, where bench/micro's hot loop
- * verifies in 1 us); API clients send the same token until it expires.
+ * JSON scan, claim checks and claims view again (scripts/bench's bearer
+ * rows, with and without the cache, measure it); API clients send the
+ * same token until it expires.
  * Each httpd child keeps the last verified ones
  * (src/core/vcache.c): keyed by SHA-256 over what decides the verdict (the
  * section's key set, algorithms, issuer, audience, user claim, skew and
@@ -30,15 +28,11 @@
  * JWTSSOMaxKeysWithoutKid signature checks. Its own cache, so a flood of
  * forged tokens never evicts a verified one.
  */
-/* SHA256_* (deprecated in OpenSSL 3, not removed) hash on the stack, as
- * src/core/hmac.c does */
-#define OPENSSL_SUPPRESS_DEPRECATED 1
-
 #include "glue.h"
 
 #include "apr_strings.h"
 
-#include <openssl/sha.h>
+#include <openssl/evp.h>
 
 #include "vcache.h"
 
@@ -55,6 +49,8 @@
 static long configured = -1;
 static jwtsso_vcache_t *cache;
 static jwtsso_vcache_t *refusals;
+/* SHA-256 for the keys, fetched once per child with the cache */
+static EVP_MD *sha256;
 
 const char *jwtsso_bcache_set(cmd_parms *cmd, void *dv, const char *arg)
 {
@@ -94,6 +90,8 @@ static apr_status_t bcache_free(void *data)
     cache = NULL;
     jwtsso_vcache_free(refusals);
     refusals = NULL;
+    EVP_MD_free(sha256);
+    sha256 = NULL;
     return APR_SUCCESS;
 }
 
@@ -105,11 +103,13 @@ void jwtsso_bcache_child_init(apr_pool_t *p, server_rec *s)
         return;
     }
     cache = jwtsso_vcache_new((size_t)n, BLOB_MAX);
-    if (!cache) {
+    sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+    if (!cache || !sha256) {
         ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, JWTSSO_LOGNO(00801)
                      "cannot make the bearer token cache (%ld entries): "
-                     "out of memory; bearer tokens are verified each time",
-                     n);
+                     "out of memory, or no SHA-256 from OpenSSL's "
+                     "providers; bearer tokens are verified each time", n);
+        bcache_free(NULL);
         return;
     }
     refusals = jwtsso_vcache_new(REFUSED_ENTRIES, 1);
@@ -122,12 +122,12 @@ void jwtsso_bcache_child_init(apr_pool_t *p, server_rec *s)
 }
 
 /* Feed a string and its NUL (NULL as a lone 0xff) to the digest. */
-static int put_str(SHA256_CTX *md, const char *s)
+static int put_str(EVP_MD_CTX *md, const char *s)
 {
     static const unsigned char none = 0xff;
 
-    return s ? SHA256_Update(md, s, strlen(s) + 1)
-             : SHA256_Update(md, &none, 1);
+    return s ? EVP_DigestUpdate(md, s, strlen(s) + 1)
+             : EVP_DigestUpdate(md, &none, 1);
 }
 
 int jwtsso_bcache_key(request_rec *r, const jwtsso_dir_cfg *cfg,
@@ -138,7 +138,8 @@ int jwtsso_bcache_key(request_rec *r, const jwtsso_dir_cfg *cfg,
         unsigned algs, max_kidless;
         long long skew, max_token_size, max_age;
     } id;
-    SHA256_CTX md;
+    EVP_MD_CTX *md;
+    int ok;
 
     (void)r;
     if (!cache || !cfg->bearer_cache || !cfg->keys) {
@@ -151,16 +152,16 @@ int jwtsso_bcache_key(request_rec *r, const jwtsso_dir_cfg *cfg,
     id.skew = cfg->skew;
     id.max_token_size = cfg->max_token_size;
     id.max_age = cfg->max_age;
-    /* on the stack: no allocation per request (EVP_MD_CTX_new would) */
-    if (!SHA256_Init(&md) || !SHA256_Update(&md, &id, sizeof(id))
-        || !put_str(&md, cfg->issuer) || !put_str(&md, cfg->audience)
-        || !put_str(&md, cfg->user_claim)
-        || !put_str(&md, cfg->bearer_audience)
-        || !SHA256_Update(&md, token, strlen(token))
-        || !SHA256_Final(key, &md)) {
-        return 0;
-    }
-    return 1;
+    /* the digest fetched once; a context per call, as hmac.c */
+    md = EVP_MD_CTX_new();
+    ok = md && EVP_DigestInit_ex(md, sha256, NULL)
+         && EVP_DigestUpdate(md, &id, sizeof(id))
+         && put_str(md, cfg->issuer) && put_str(md, cfg->audience)
+         && put_str(md, cfg->user_claim) && put_str(md, cfg->bearer_audience)
+         && EVP_DigestUpdate(md, token, strlen(token))
+         && EVP_DigestFinal_ex(md, key, NULL);
+    EVP_MD_CTX_free(md);
+    return ok;
 }
 
 static void *pool_alloc(void *ctx, size_t len)

@@ -13,6 +13,7 @@
 #include "http_request.h"
 #include "mod_auth.h"
 #include "apr_strings.h"
+#include "apr_base64.h"
 #include "apr_lib.h"
 #include "apr_file_io.h"
 #include "apr_uri.h"
@@ -156,44 +157,39 @@ static const char *parse_int(cmd_parms *cmd, const char *arg, long long min,
 /* ------------------------------------------------------------------ */
 /* Secrets: literal, file:PATH, env:NAME or base64:DATA.               */
 
-static int b64val(int ch)
-{
-    if (ch >= 'A' && ch <= 'Z') return ch - 'A';
-    if (ch >= 'a' && ch <= 'z') return ch - 'a' + 26;
-    if (ch >= '0' && ch <= '9') return ch - '0' + 52;
-    if (ch == '+' || ch == '-') return 62;
-    if (ch == '/' || ch == '_') return 63;
-    return -1;
-}
-
-/* Standard or URL-safe base64, padding optional; NULL when not base64. */
+/* base64:DATA: standard or URL-safe base64 (RFC 4648 §4, §5), padding
+ * optional. The URL-safe '-' and '_' are mapped to '+' and '/', the text
+ * is checked (apr_base64_decode_binary stops at the first character
+ * outside the alphabet instead of refusing it), then decoded by APR.
+ * NULL when not base64; the caller cleanses the bytes. */
 static unsigned char *b64decode(apr_pool_t *p, const char *in, size_t *len)
 {
-    size_t n = strlen(in), i, o = 0;
-    unsigned char *out;
-    unsigned long acc = 0;
-    int bits = 0;
+    char *t = apr_pstrdup(p, in), *s;
+    size_t n, pad;
+    unsigned char *out = NULL;
 
-    while (n > 0 && in[n - 1] == '=') {
-        n--;
-    }
-    if (n == 0 || n % 4 == 1) {
-        return NULL;
-    }
-    out = apr_palloc(p, n * 3 / 4 + 1);
-    for (i = 0; i < n; i++) {
-        int v = b64val((unsigned char)in[i]);
-        if (v < 0) {
-            return NULL;
+    for (s = t; *s; s++) {
+        if (*s == '-') {
+            *s = '+';
         }
-        acc = (acc << 6) | (unsigned long)v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out[o++] = (unsigned char)(acc >> bits);
+        else if (*s == '_') {
+            *s = '/';
+        }
+        else if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z')
+                   || (*s >= '0' && *s <= '9') || *s == '+' || *s == '/')) {
+            break;
         }
     }
-    *len = o;
+    n = (size_t)(s - t);
+    pad = strlen(s);
+    /* then nothing but the padding to a multiple of 4, if any */
+    if (n > 0 && n % 4 != 1 && strspn(s, "=") == pad
+        && (pad == 0 || (pad <= 2 && (n + pad) % 4 == 0))) {
+        *s = '\0';
+        out = apr_palloc(p, (apr_size_t)apr_base64_decode_len(t));
+        *len = (size_t)apr_base64_decode_binary(out, t);
+    }
+    OPENSSL_cleanse(t, strlen(in));
     return out;
 }
 

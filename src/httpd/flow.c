@@ -284,8 +284,9 @@ static int refuse(request_rec *r)
     return HTTP_UNAUTHORIZED;
 }
 
-/* Verify a token with cfg's keys and policy; on failure, one INFO line
- * with the reason's own tag (JWTSSO002nn), or ERR for an internal fault.
+/* Verify a token with cfg's keys and policy; on failure, one line with
+ * the level and tag of the reason's row (reasons.c): INFO JWTSSO002nn for
+ * refused input, ERR JWTSSO00415 for an internal fault.
  * what: "token" or "bearer token"; fp: the token's fingerprint, or NULL
  * to compute it only if a line is logged. */
 static jwtsso_reason_t verify(request_rec *r, const jwtsso_dir_cfg *cfg,
@@ -295,6 +296,7 @@ static jwtsso_reason_t verify(request_rec *r, const jwtsso_dir_cfg *cfg,
 {
     jwtsso_policy_t pol;
     jwtsso_reason_t why;
+    const jwtsso_reasons_row_t *row;
     unsigned char nkey[JWTSSO_BCACHE_KEY_LEN];
     size_t len, slen;
     int keyed;
@@ -333,15 +335,15 @@ static jwtsso_reason_t verify(request_rec *r, const jwtsso_dir_cfg *cfg,
         why = JWTSSO_R_NO_LIFETIME;     /* a bearer token needs an exp */
         res->claim = "exp";
     }
+    row = jwtsso_reasons_get(why);
     if (why == JWTSSO_R_INTERNAL) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JWTSSO_LOGNO(00415)
-                      "cannot verify a %s: %s", what,
-                      jwtsso_reason_text(why));
+        ap_log_rerror(APLOG_MARK, row->level, 0, r, "%s: cannot verify a "
+                      "%s: %s", row->tag, what, jwtsso_reason_text(why));
     }
     else if (why != JWTSSO_OK) {
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "JWTSSO%05d: %s "
-                      "refused: %s: %s (alg %s, kid '%s'%s%s, token %s)",
-                      200 + (int)why, what, jwtsso_reason_name(why),
+        ap_log_rerror(APLOG_MARK, row->level, 0, r, "%s: %s refused: %s: "
+                      "%s (alg %s, kid '%s'%s%s, token %s)",
+                      row->tag, what, row->name,
                       jwtsso_reason_text(why), jwtsso_alg_name(res->alg),
                       ap_escape_logitem(r->pool, res->kid),
                       res->claim ? ", claim " : "",
@@ -357,8 +359,8 @@ static jwtsso_reason_t verify(request_rec *r, const jwtsso_dir_cfg *cfg,
     return why;
 }
 
-/* A record for a verified token, checked into rec (strings in r->pool).
- * sid NULL: a fresh random one. Returns the record text or NULL (logged). */
+/* A record for a verified token, with a fresh random sid, checked into
+ * rec (strings in r->pool). Returns the record text or NULL (logged). */
 static const char *make_record(request_rec *r, const jwtsso_dir_cfg *cfg,
                                const jwtsso_result_t *res,
                                jwtsso_record_t *rec)
@@ -836,11 +838,14 @@ static int unauthenticated(request_rec *r, const jwtsso_dir_cfg *cfg,
                       ap_escape_logitem(r->pool, endpoint));
         return HTTP_INTERNAL_SERVER_ERROR;
     }
+    /* the return URL as one form-encoded query value: ':', '/', '?',
+     * '&', '=', '%' and '+' escaped (a raw space, which a request line
+     * cannot carry, would be '+') */
     apr_table_setn(r->headers_out, "Location",
                    apr_pstrcat(r->pool, endpoint,
                                strchr(endpoint, '?') ? "&" : "?",
                                cfg->return_param, "=",
-                               jwtsso_url_encode(r->pool, ret), NULL));
+                               ap_escape_urlencoded(r->pool, ret), NULL));
     apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, JWTSSO_LOGNO(00412)
                   "no session: redirect to log in");

@@ -21,8 +21,10 @@ APLOG_USE_MODULE(auth_jwtsso);
 
 extern module AP_MODULE_DECLARE_DATA auth_jwtsso_module;
 
-/* One tag per call site, never reused; ranges: 001xx config, 002xx token,
- * 003xx session, 004xx flow. README lists them. */
+/* One tag per call site, never reused; ranges: 001xx config, 002xx token
+ * (reasons.c), 003xx session, 004xx flow, 006xx handlers, 007xx replay,
+ * 008xx bearer cache. README lists them; t/05-reasons.t rejects
+ * duplicates. */
 #define JWTSSO_LOGNO(n) "JWTSSO" #n ": "
 
 /* Directive names: used by the command table and by messages alike. */
@@ -152,9 +154,10 @@ typedef struct {
     };
 } jwtsso_dir_cfg;
 
-/* bcache.c: the per-process cache of bearer tokens verified with a public
- * key: JWTSSOBearerCacheSize N (main server only; default 1024 entries, 0
- * none) and JWTSSOBearerCache On|Off (per section, default On). */
+/* bcache.c: the per-process cache of verified bearer tokens (HMAC and
+ * public-key alike): JWTSSOBearerCacheSize N (main server only; default
+ * 1024 entries, 0 none) and JWTSSOBearerCache On|Off (per section, default
+ * On). */
 #define JWTSSO_BCACHE_DEFAULT 1024
 #define JWTSSO_BCACHE_KEY_LEN 32
 const char *jwtsso_bcache_set(cmd_parms *cmd, void *dv, const char *arg);
@@ -162,8 +165,7 @@ int jwtsso_bcache_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
                              apr_pool_t *ptemp);
 void jwtsso_bcache_child_init(apr_pool_t *p, server_rec *s);
 /* The cache key of token under cfg's policy into key; 0 when the cache is
- * off (here or for the process) or cfg has no public key (nothing to
- * gain). */
+ * off (here or for the process) or cfg has no keys. */
 int jwtsso_bcache_key(request_rec *r, const jwtsso_dir_cfg *cfg,
                       const char *token, unsigned char *key);
 /* A hit fills rec (strings in r->pool) and returns 1. */
@@ -183,6 +185,22 @@ int jwtsso_bcache_refused(request_rec *r, const unsigned char *key,
                           jwtsso_reason_t *why);
 void jwtsso_bcache_refuse(request_rec *r, const unsigned char *key,
                           jwtsso_reason_t why);
+
+/* reasons.c: what the module does with each reason (STYLE §4-5). */
+typedef struct {
+    const char *name;   /* as jwtsso_reason_name() */
+    int status;         /* the answer: HTTP_UNAUTHORIZED for refused input,
+                         * HTTP_INTERNAL_SERVER_ERROR for a server fault, 0
+                         * for none of its own (a refused session record is
+                         * no session) */
+    int level;          /* APLOG_* of the line that logs it */
+    const char *tag;    /* "JWTSSOnnnnn" of that line, or NULL where the
+                         * call site has its own (session.c) */
+} jwtsso_reasons_row_t;
+
+/* The row of why; never NULL (a value without a row gets the row of
+ * JWTSSO_R_INTERNAL). */
+const jwtsso_reasons_row_t *jwtsso_reasons_get(jwtsso_reason_t why);
 
 /* config.c */
 void *jwtsso_cfg_create_dir(apr_pool_t *p, char *dir);
@@ -221,7 +239,6 @@ apr_array_header_t *jwtsso_url_query_parse(apr_pool_t *p, const char *args);
 const char *jwtsso_url_query_build(apr_pool_t *p,
                                    const apr_array_header_t *pairs,
                                    const char *const *drop);
-char *jwtsso_url_encode(apr_pool_t *p, const char *s);
 /* scheme://host[:port] as browsers see this server, and whether https:
  * JWTSSOPublicURL, else the forwarded headers under JWTSSOTrustForwarded
  * On, else the server's configured name and port (never the Host

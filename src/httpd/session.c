@@ -100,12 +100,14 @@ int jwtsso_session_valid(request_rec *r, const jwtsso_dir_cfg *cfg,
     }
     why = jwtsso_session_check(r, cfg, text, rec);
     if (why != JWTSSO_OK) {
-        /* an ended session is normal life; anything else was made by
+        /* at the level of the reason's row (reasons.c): an ended
+         * session is normal life (debug); anything else was made by
          * someone other than us, for another place, or tampered with */
-        ap_log_rerror(APLOG_MARK, why == JWTSSO_R_RECORD_EXPIRED
-                      ? APLOG_DEBUG : APLOG_INFO, 0, r, JWTSSO_LOGNO(00302)
+        const jwtsso_reasons_row_t *row = jwtsso_reasons_get(why);
+
+        ap_log_rerror(APLOG_MARK, row->level, 0, r, JWTSSO_LOGNO(00302)
                       "session record refused: %s: %s",
-                      jwtsso_reason_name(why), jwtsso_reason_text(why));
+                      row->name, jwtsso_reason_text(why));
         return 0;
     }
     return 1;

@@ -79,27 +79,6 @@ const char *jwtsso_url_query_build(apr_pool_t *p,
     return out;
 }
 
-char *jwtsso_url_encode(apr_pool_t *p, const char *s)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    char *out = apr_palloc(p, strlen(s) * 3 + 1), *o = out;
-
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (apr_isalnum(ch) || ch == '-' || ch == '.' || ch == '_'
-            || ch == '~') {
-            *o++ = (char)ch;
-        }
-        else {
-            *o++ = '%';
-            *o++ = hex[ch >> 4];
-            *o++ = hex[ch & 15];
-        }
-    }
-    *o = '\0';
-    return out;
-}
-
 /* The first comma-separated element of a forwarded header, trimmed at
  * both ends (inner spaces stay, so that host_ok refuses them). */
 static const char *first_value(request_rec *r, const char *header)

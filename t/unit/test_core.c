@@ -287,41 +287,6 @@ static void test_rfc4231(void)
     CHECK("hmac_unknown_digest", jwtsso_hmac_new("MD5", key, 16) == NULL);
 }
 
-static void test_ct_equal(void)
-{
-    unsigned char a[40], b[40];
-    size_t n, i;
-    int ok = 1;
-
-    for (i = 0; i < sizeof(a); i++) {
-        a[i] = b[i] = (unsigned char)(i * 37 + 1);
-    }
-    for (n = 0; n <= sizeof(a); n++) {
-        ok = ok && jwtsso_ct_equal(a, b, n) == 1;
-        for (i = 0; i < n; i++) {
-            /* every position, and every bit of it (the top one too) */
-            unsigned bit;
-
-            for (bit = 0; bit < 8; bit++) {
-                b[i] ^= (unsigned char)(1u << bit);
-                ok = ok && jwtsso_ct_equal(a, b, n) == 0;
-                b[i] ^= (unsigned char)(1u << bit);
-            }
-        }
-        /* a difference past n is not looked at */
-        if (n < sizeof(a)) {
-            b[n] ^= 0x80;
-            ok = ok && jwtsso_ct_equal(a, b, n) == 1;
-            b[n] ^= 0x80;
-        }
-    }
-    CHECK("ct_equal_every_length_byte_and_bit", ok);
-    memset(a, 0xff, sizeof(a));
-    memset(b, 0x00, sizeof(b));
-    CHECK("ct_equal_all_bits_differ", jwtsso_ct_equal(a, b, 32) == 0
-                                      && jwtsso_ct_equal(a, a + 8, 32) == 1);
-}
-
 static void test_rfc7515_a1(void)
 {
     unsigned char k[64];
@@ -1456,6 +1421,76 @@ done:
     jwtsso_mackey_free(k2);
 }
 
+/* text with bit `bit` of the MAC after its last '.' flipped (malloc'ed) */
+static char *flip_mac_bit(const char *text, size_t bit)
+{
+    const char *dot = strrchr(text, '.');
+    unsigned char mac[JWTSSO_HMAC_MAX + 2];
+    size_t len = strlen(dot + 1), n = 0, head = (size_t)(dot + 1 - text);
+    char *out = malloc(head + len + 2);
+
+    if (out == NULL || len > 88
+        || jwtsso_b64url_decode(dot + 1, len, mac, &n) != 0 || bit >= 8 * n) {
+        free(out);
+        return NULL;
+    }
+    mac[bit / 8] ^= (unsigned char)(1u << (bit % 8));
+    memcpy(out, text, head);
+    jwtsso_b64url_encode(mac, n, out + head);
+    return out;
+}
+
+/* Every MAC differing from the right one in a single bit is refused: the
+ * session record's (CRYPTO_memcmp in record.c) and an HS256/HS512
+ * signature's (key.c). */
+static void test_mac_bits(void)
+{
+    jwtsso_policy_t pol = policy();
+    jwtsso_mackey_t *k;
+    jwtsso_result_t res;
+    char *r, *t, *tok[2];
+    size_t bit, i;
+    int ok;
+
+    k = jwtsso_mackey_new((const unsigned char *)MATERIAL, strlen(MATERIAL));
+    r = k ? jwtsso_record_make(k, "realm1", ORIGIN, NULL, "alice", NOW,
+                               NOW + 3600, "sid1", NULL, 0, NULL, 0) : NULL;
+    ok = r != NULL && rec_is(k, "realm1", ORIGIN, r, NOW, JWTSSO_OK);
+    for (bit = 0; ok && bit < 256; bit++) {
+        t = flip_mac_bit(r, bit);
+        ok = t != NULL
+             && rec_is(k, "realm1", ORIGIN, t, NOW, JWTSSO_R_RECORD_BAD_MAC);
+        free(t);
+    }
+    CHECK("record_mac_one_bit_different_refused", ok);
+    free(r);
+    jwtsso_mackey_free(k);
+
+    t = fmt(GOOD, NOW, NOW + 600);
+    tok[0] = sign_with(JWTSSO_ALG_HS256, SECRET, H256, t);
+    tok[1] = sign_with(JWTSSO_ALG_HS512, SECRET,
+                       "{\"alg\":\"HS512\"}", t);
+    free(t);
+    for (i = 0; i < 2; i++) {
+        memset(&res, 0, sizeof(res));
+        ok = tok[i] != NULL
+             && jwtsso_jws_verify(keys, &pol, tok[i], strlen(tok[i]), NOW,
+                                  &res) == JWTSSO_OK;
+        jwtsso_result_clear(&res);
+        for (bit = 0; ok && bit < (i == 0 ? 256u : 512u); bit++) {
+            t = flip_mac_bit(tok[i], bit);
+            ok = t != NULL
+                 && jwtsso_jws_verify(keys, &pol, t, strlen(t), NOW, &res)
+                    == JWTSSO_R_BAD_SIGNATURE;
+            jwtsso_result_clear(&res);
+            free(t);
+        }
+        CHECK(i == 0 ? "hs256_sig_one_bit_different_refused"
+                     : "hs512_sig_one_bit_different_refused", ok);
+        free(tok[i]);
+    }
+}
+
 /* ---------------------------------------------------------------------
  * tokens from other libraries (run-unit.sh makes them)
  */
@@ -1607,7 +1642,6 @@ int main(int argc, char **argv)
     test_reasons();
     test_b64url();
     test_rfc4231();
-    test_ct_equal();
     test_rfc7515_a1();
     test_shape();
     test_header();
@@ -1618,6 +1652,7 @@ int main(int argc, char **argv)
     test_kidless_bound();
     test_typ();
     test_record();
+    test_mac_bits();
     test_view();
     for (r = 0; r < JWTSSO_R__COUNT; r++) {
         if (!seen[r]) {

@@ -22,7 +22,6 @@
 #include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/obj_mac.h>
 #include <openssl/pem.h>
 
@@ -441,7 +440,7 @@ static char *sign_hs256(const void *key, size_t klen, const char *header,
                         const char *payload)
 {
     unsigned char mac[EVP_MAX_MD_SIZE];
-    unsigned int maclen = 0;
+    size_t maclen = 0;
     char *h = b64((const unsigned char *)header, strlen(header));
     char *p = b64((const unsigned char *)payload, strlen(payload));
     char *in, *s, *out;
@@ -451,8 +450,11 @@ static char *sign_hs256(const void *key, size_t klen, const char *header,
         abort();
     }
     sprintf(in, "%s.%s", h, p);
-    HMAC(EVP_sha256(), klen > 0 ? key : "", (int)klen,
-         (const unsigned char *)in, strlen(in), mac, &maclen);
+    if (EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, klen > 0 ? key : "",
+                  klen, (const unsigned char *)in, strlen(in), mac,
+                  sizeof(mac), &maclen) == NULL) {
+        abort();
+    }
     s = b64(mac, maclen);
     out = malloc(strlen(in) + strlen(s) + 2);
     if (out == NULL) {
