@@ -423,7 +423,8 @@ static char *pubkey_pem(EVP_PKEY *pk)
     return out;
 }
 
-static jwtsso_keyset_t *pem_keyset(const char *pem)
+/* A key set of one PEM key; frees pem (from pubkey_pem). */
+static jwtsso_keyset_t *pem_keyset(char *pem)
 {
     jwtsso_keyset_t *ks = jwtsso_keyset_new();
     int was_private = 0;
@@ -432,6 +433,7 @@ static jwtsso_keyset_t *pem_keyset(const char *pem)
                != JWTSSO_KEY_OK) {
         die("jwtsso_keyset_add_pem failed");
     }
+    free(pem);
     return ks;
 }
 
@@ -740,6 +742,10 @@ int main(int argc, char **argv)
     free(hs);
     free(rs);
     free(es);
+#ifdef HAVE_LIBJWT
+    free(rs_pem);
+    free(es_pem);
+#endif
     jwtsso_mackey_free(mk);
     jwtsso_keyset_free(core.ks);
     jwtsso_keyset_free(rs_core.ks);
