@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "jwtsso.h"
 
@@ -50,5 +51,33 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
             abort();                                                        \
         }                                                                   \
     } while (0)
+
+/* The signing input "b64(header).b64(payload)" (NUL-terminated, malloc'ed)
+ * of an input read as "header LF payload", or as a payload alone under
+ * an HS256 header; its length in *len. */
+static inline char *fuzz_signing_input(const uint8_t *data, size_t size,
+                                       size_t *len)
+{
+    static const char dflt[] = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}";
+    const uint8_t *nl = memchr(data, '\n', size);
+    const uint8_t *h = (const uint8_t *)dflt, *p = data;
+    size_t hl = sizeof(dflt) - 1, pl = size, n;
+    char *si;
+
+    if (nl != NULL && nl + 1 < data + size && nl[1] == '{') {
+        h = data;
+        hl = (size_t)(nl - data);
+        p = nl + 1;
+        pl = size - hl - 1;
+    }
+    si = malloc(jwtsso_b64url_encoded_len(hl) + 1
+                + jwtsso_b64url_encoded_len(pl) + 2);
+    FUZZ_NEED(si);
+    n = jwtsso_b64url_encode(h, hl, si);
+    si[n++] = '.';
+    n += jwtsso_b64url_encode(p, pl, si + n);
+    *len = n;
+    return si;
+}
 
 #endif /* JWTSSO_FUZZ_H */

@@ -295,24 +295,9 @@ static void verify_signed(const char *si, size_t silen)
 /* "header LF payload" or a payload alone, as JSON texts. */
 static void verify_json(const uint8_t *data, size_t size)
 {
-    static const char dflt[] = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}";
-    const uint8_t *nl = memchr(data, '\n', size);
-    const uint8_t *h = (const uint8_t *)dflt, *p = data;
-    size_t hl = sizeof(dflt) - 1, pl = size, n;
-    char *si;
+    size_t n;
+    char *si = fuzz_signing_input(data, size, &n);
 
-    if (nl != NULL && nl + 1 < data + size && nl[1] == '{') {
-        h = data;
-        hl = (size_t)(nl - data);
-        p = nl + 1;
-        pl = size - hl - 1;
-    }
-    si = malloc(jwtsso_b64url_encoded_len(hl) + 1
-                + jwtsso_b64url_encoded_len(pl) + 2);
-    FUZZ_NEED(si);
-    n = jwtsso_b64url_encode(h, hl, si);
-    si[n++] = '.';
-    n += jwtsso_b64url_encode(p, pl, si + n);
     verify_signed(si, n);
     free(si);
 }
