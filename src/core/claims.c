@@ -227,7 +227,8 @@ jwtsso_reason_t jwtsso_claims_check(const jwtsso_policy_t *pol,
     }
     /* A bounded lifetime: iat under a max age, or exp without one. An
      * API token checked as one (RFC 9068 at+jwt) lives until its exp. */
-    if (pol->max_age >= 0 && !(pol->bearer && api_typ(res->typ))) {
+    res->api = api_typ(res->typ);
+    if (pol->max_age >= 0 && !(pol->bearer && res->api)) {
         if (!res->has_iat) {
             res->claim = "iat";
             return JWTSSO_R_NO_IAT;
@@ -268,10 +269,10 @@ jwtsso_reason_t jwtsso_claims_check(const jwtsso_policy_t *pol,
     /* RFC 8725 §3.11-3.12: a login token and an API token are told apart
      * by typ at+jwt (RFC 9068) or the configured API audience, so neither
      * stands in for the other. */
-    if (!pol->bearer && (api_typ(res->typ)
+    if (!pol->bearer && (res->api
                          || (pol->api_audience != NULL
                              && names_audience(aud, pol->api_audience)))) {
-        res->claim = api_typ(res->typ) ? "typ" : "aud";
+        res->claim = res->api ? "typ" : "aud";
         return JWTSSO_R_TOKEN_TYPE;
     }
     if (pol->bearer && pol->api_audience != NULL

@@ -197,6 +197,8 @@ typedef struct {
     jwtsso_alg_t alg;
     char kid[65];            /* the header's kid, truncated, "" if none */
     char typ[33];            /* the header's typ, truncated, "" if none */
+    int api;                 /* typ says an API token (RFC 9068 at+jwt):
+                              * never a login */
     long long iat, exp, nbf; /* valid only when has_* is set */
     int has_iat, has_exp, has_nbf;
     const char *claim;       /* name of the claim a claim failure is about */

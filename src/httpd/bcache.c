@@ -276,10 +276,6 @@ int jwtsso_bcache_refused(request_rec *r, const unsigned char *key,
     if (!lasting(w)) {
         return 0;
     }
-    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, JWTSSO_LOGNO(00802)
-                  "token refused again: %s: the same token was refused "
-                  "here less than %d s ago (not verified again)",
-                  jwtsso_reason_name(w), REFUSED_TTL);
     *why = w;
     return 1;
 }

@@ -256,11 +256,8 @@ static const char *random_id(request_rec *r, int b64)
 
 /* The state cookie's name: with the __Host- prefix on https (Secure,
  * Path=/, no Domain), so a sibling subdomain cannot plant one. */
-static const char *state_name(request_rec *r, const jwtsso_dir_cfg *cfg)
+static const char *state_name(int https)
 {
-    int https;
-
-    jwtsso_url_origin(r, cfg, &https);
     return https ? "__Host-" JWTSSO_STATE_COOKIE : JWTSSO_STATE_COOKIE;
 }
 
@@ -273,7 +270,7 @@ static void state_cookie(request_rec *r, const jwtsso_dir_cfg *cfg,
     apr_table_addn(r->err_headers_out, "Set-Cookie",
                    apr_psprintf(r->pool, "%s=%s; Path=/; Max-Age=%d; "
                                 "HttpOnly; SameSite=Lax%s",
-                                state_name(r, cfg), value ? value : "",
+                                state_name(https), value ? value : "",
                                 value ? JWTSSO_STATE_MAX_AGE : 0,
                                 https ? "; Secure" : ""));
 }
@@ -289,6 +286,29 @@ static int refuse(request_rec *r)
  * refused input, ERR JWTSSO00415 for an internal fault.
  * what: "token" or "bearer token"; fp: the token's fingerprint, or NULL
  * to compute it only if a line is logged. */
+/* The core's policy for a token of this section: a login token, or a
+ * bearer (an API token when JWTSSOBearerAudience declares them: its own
+ * audience, alive until its exp). */
+static void policy_for(const jwtsso_dir_cfg *cfg, int bearer,
+                       jwtsso_policy_t *pol)
+{
+    memset(pol, 0, sizeof(*pol));
+    pol->max_age = cfg->max_age;
+    pol->skew = cfg->skew;
+    pol->user_claim = cfg->user_claim;
+    pol->max_size = (size_t)cfg->max_token_size;
+    pol->algs = cfg->algs;
+    pol->issuer = cfg->issuer;
+    pol->audience = cfg->audience;
+    pol->max_kidless = cfg->max_kidless;
+    pol->api_audience = cfg->bearer_audience;
+    pol->bearer = bearer;
+    if (bearer && cfg->bearer_audience) {
+        pol->audience = NULL;
+        pol->max_age = -1;
+    }
+}
+
 static jwtsso_reason_t verify(request_rec *r, const jwtsso_dir_cfg *cfg,
                               const char *token, int bearer,
                               const char *what, const char *fp,
@@ -299,62 +319,52 @@ static jwtsso_reason_t verify(request_rec *r, const jwtsso_dir_cfg *cfg,
     const jwtsso_reasons_row_t *row;
     unsigned char nkey[JWTSSO_BCACHE_KEY_LEN];
     size_t len, slen;
-    int keyed;
+    int keyed, remembered;
 
-    memset(&pol, 0, sizeof(pol));
-    pol.max_age = cfg->max_age;
-    pol.skew = cfg->skew;
-    pol.user_claim = cfg->user_claim;
-    pol.max_size = (size_t)cfg->max_token_size;
-    pol.algs = cfg->algs;
-    pol.issuer = cfg->issuer;
-    pol.audience = cfg->audience;
-    pol.max_kidless = cfg->max_kidless;
-    pol.api_audience = cfg->bearer_audience;
-    pol.bearer = bearer;
-    if (bearer && cfg->bearer_audience) {
-        /* a declared API token: its own audience, alive until its exp */
-        pol.audience = NULL;
-        pol.max_age = -1;
-    }
+    policy_for(cfg, bearer, &pol);
     memset(res, 0, sizeof(*res));
-    /* the same token refused at its signature moments ago (bcache.c) */
+    /* the same token refused at its signature moments ago (bcache.c):
+     * refused again without a signature check, logged as the first time */
     keyed = jwtsso_bcache_key(r, cfg, token, nkey);
-    if (keyed && jwtsso_bcache_refused(r, nkey, &why)) {
-        return why;
+    remembered = keyed && jwtsso_bcache_refused(r, nkey, &why);
+    if (!remembered) {
+        len = strlen(token);
+        /* decoded in the request pool: no malloc per verification; a
+         * token over the size cap is refused before the scratch is
+         * looked at */
+        slen = len <= pol.max_size ? jwtsso_jws_scratch_len(len) : 0;
+        why = jwtsso_jws_verify_in(cfg->keys->keys, &pol, token, len,
+                                   (long long)apr_time_sec(r->request_time),
+                                   res, slen ? apr_palloc(r->pool, slen)
+                                             : NULL, slen);
+        if (why == JWTSSO_OK && bearer && !res->has_exp) {
+            why = JWTSSO_R_NO_LIFETIME;     /* a bearer token needs an exp */
+            res->claim = "exp";
+        }
     }
-    len = strlen(token);
-    /* decoded in the request pool: no malloc per verification; a token
-     * over the size cap is refused before the scratch is looked at */
-    slen = len <= pol.max_size ? jwtsso_jws_scratch_len(len) : 0;
-    why = jwtsso_jws_verify_in(cfg->keys->keys, &pol, token, len,
-                               (long long)apr_time_sec(r->request_time), res,
-                               slen ? apr_palloc(r->pool, slen) : NULL,
-                               slen);
-    if (why == JWTSSO_OK && bearer && !res->has_exp) {
-        why = JWTSSO_R_NO_LIFETIME;     /* a bearer token needs an exp */
-        res->claim = "exp";
+    if (why == JWTSSO_OK) {
+        return why;
     }
     row = jwtsso_reasons_get(why);
     if (why == JWTSSO_R_INTERNAL) {
         ap_log_rerror(APLOG_MARK, row->level, 0, r, "%s: cannot verify a "
                       "%s: %s", row->tag, what, jwtsso_reason_text(why));
     }
-    else if (why != JWTSSO_OK) {
+    else {
         ap_log_rerror(APLOG_MARK, row->level, 0, r, "%s: %s refused: %s: "
-                      "%s (alg %s, kid '%s'%s%s, token %s)",
+                      "%s (alg %s, kid '%s'%s%s, token %s%s)",
                       row->tag, what, row->name,
                       jwtsso_reason_text(why), jwtsso_alg_name(res->alg),
                       ap_escape_logitem(r->pool, res->kid),
                       res->claim ? ", claim " : "",
                       res->claim ? ap_escape_logitem(r->pool, res->claim)
-                                 : "", fp ? fp : fingerprint(r, token));
+                                 : "", fp ? fp : fingerprint(r, token),
+                      remembered ? "; refused here moments ago, not "
+                                   "verified again" : "");
     }
-    if (why != JWTSSO_OK) {
-        jwtsso_result_clear(res);
-        if (keyed) {
-            jwtsso_bcache_refuse(r, nkey, why);
-        }
+    jwtsso_result_clear(res);
+    if (keyed && !remembered) {
+        jwtsso_bcache_refuse(r, nkey, why);
     }
     return why;
 }
@@ -467,13 +477,17 @@ static int consume(request_rec *r, const jwtsso_dir_cfg *cfg, req_t *st)
         return refuse(r);
     }
     if (cfg->state) {
-        ap_cookie_read(r, state_name(r, cfg), &cookie, 0);
+        int https;
+        const char *name;
+
+        jwtsso_url_origin(r, cfg, &https);
+        name = state_name(https);
+        ap_cookie_read(r, name, &cookie, 0);
         if (!cookie || !*cookie) {
             ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, JWTSSO_LOGNO(00402)
                           "token refused: state_missing: no %s cookie: the "
                           "login was not started by this browser, or the "
-                          "cookie was lost (token %s)", state_name(r, cfg),
-                          fp);
+                          "cookie was lost (token %s)", name, fp);
             jwtsso_result_clear(&res);
             return refuse(r);
         }
@@ -630,14 +644,6 @@ static int bearer_record(request_rec *r, const jwtsso_result_t *res,
     return 1;
 }
 
-/* A token whose own typ says it is an API token (RFC 9068 at+jwt): a
- * login never accepts it, so it can never have been consumed. */
-static int api_token(const jwtsso_result_t *res)
-{
-    return !strcasecmp(res->typ, "at+jwt")
-           || !strcasecmp(res->typ, "application/at+jwt");
-}
-
 /* Was this token consumed by a login (RFC 8725 §3.11: a login token is
  * not an API token)? A look-up in the replay store: 1 yes, 0 no, -1 the
  * store cannot answer (fail closed: 503). */
@@ -728,7 +734,7 @@ static int bearer(request_rec *r, const jwtsso_dir_cfg *cfg, req_t *st,
         return bearer_refused(r, "invalid_token");
     }
     until = res.exp;
-    if (!cfg->bearer_audience && !api_token(&res)) {
+    if (!cfg->bearer_audience && !res.api) {
         /* a token a login could have used: one-time there, so never a
          * bearer once consumed (a look-up, the bearer path never
          * consumes), and cached no longer than the login rules allow */

@@ -141,8 +141,8 @@ const unsigned char *jwtsso_policy_of(request_rec *r,
     if (digest(&f, made) != 0) {
         return NULL;
     }
-    ap_log_rerror(APLOG_MARK, APLOG_TRACE1, 0, r, "policy digest of a "
-                  "configuration not seen at start-up, computed for this "
-                  "request");
+    ap_log_rerror(APLOG_MARK, APLOG_TRACE1, 0, r, JWTSSO_LOGNO(00306)
+                  "policy digest of a configuration not seen at start-up "
+                  "(.htaccess, <If>): computed for this request");
     return made;
 }
