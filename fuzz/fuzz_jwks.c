@@ -1,6 +1,6 @@
 /*
  * fuzz_jwks.c - key sets from JWKS documents, jwtsso_keyset_add_jwks
- * (src/core/key.c).
+ * (src/core/jwks.c).
  *
  * The input is the JWKS JSON (not NUL-terminated). It is added twice: to
  * an empty set without allow_short, and to a set already holding an HMAC

@@ -23,7 +23,7 @@
 #define JWTSSO_HMAC_MAX 64
 
 /* ---------------------------------------------------------------------
- * Key families (key.c). A key only ever serves the algs of its family,
+ * Key families (alg.c, key.c). A key only ever serves the algs of its family,
  * and of those only the ones in its own alg mask (a JWK's "alg", an EC
  * key's curve): RFC 8725 §3.1, bind the algorithm to the key.
  */
@@ -47,10 +47,26 @@ typedef enum {
 
 typedef struct jwtsso_key jwtsso_key_t;
 
+/* The algorithms (alg.c): an alg's family, its HMAC digest name and MAC
+ * length (HS* only: else NULL and 0), its hash (RS, PS, ES: else NULL). */
 jwtsso_family_t jwtsso_alg_family(jwtsso_alg_t alg);
+const char *jwtsso_alg_hmac_digest(jwtsso_alg_t alg, size_t *maclen);
+const EVP_MD *jwtsso_alg_md(jwtsso_alg_t alg);
 
-/* Walk the keys of a set: returns key i, or NULL past the end. */
-const jwtsso_key_t *jwtsso_keyset_get(const jwtsso_keyset_t *ks, size_t i);
+/* Check sig over in (the signing input) for a token of alg whose header
+ * has kid want (wlen bytes; NULL: none), against the keys of ks that serve
+ * alg (keyset.c): the key with that kid; else the keys without kid; else,
+ * for a token without kid only, the keys with one. At most max keys are
+ * tried for a token without a kid match (more: KID_REQUIRED or
+ * UNKNOWN_KID before any signature check). Returns JWTSSO_OK,
+ * BAD_SIGNATURE, UNKNOWN_KID, KID_REQUIRED, NO_KEY or INTERNAL. */
+jwtsso_reason_t jwtsso_keyset_verify(const jwtsso_keyset_t *ks,
+                                     jwtsso_alg_t alg, const char *want,
+                                     size_t wlen, size_t max,
+                                     const unsigned char *in, size_t inlen,
+                                     const unsigned char *sig,
+                                     size_t siglen);
+
 jwtsso_family_t jwtsso_key_family(const jwtsso_key_t *k);
 /* The algs the key serves: a subset of its family's (a bitmask). */
 unsigned jwtsso_key_algs(const jwtsso_key_t *k);
@@ -65,7 +81,7 @@ int jwtsso_key_verify(const jwtsso_key_t *k, jwtsso_alg_t alg,
                       const unsigned char *in, size_t inlen,
                       const unsigned char *sig, size_t siglen);
 
-/* Making keys (key.c), for pkey.c and jwks.c. A key is not in a set until
+/* Making keys (key.c) and sets (keyset.c), for pkey.c and jwks.c. A key is not in a set until
  * jwtsso_keyset_take(); until then the caller frees it. */
 
 /* A key from a public EVP_PKEY (which the key references: the caller
@@ -116,8 +132,6 @@ void jwtsso_hmac_free(jwtsso_hmac_t *m);
  * Returns the MAC length, or 0 on failure. */
 size_t jwtsso_hmac_run(const jwtsso_hmac_t *m, const jwtsso_chunk_t *c,
                        size_t n, unsigned char *out);
-/* The digest name and MAC length of an HS* alg, or NULL / 0. */
-const char *jwtsso_hmac_digest(jwtsso_alg_t alg, size_t *maclen);
 
 /* ---------------------------------------------------------------------
  * Strings (json.c).

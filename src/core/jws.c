@@ -38,125 +38,6 @@ static int is_none(const char *s, size_t len)
     return 1;
 }
 
-/* A key is used only with an alg of its family and in its own mask
- * (RFC 8725 §3.1): an RSA key never checks an HS256 MAC, an ES256 key
- * never an ES512 signature, a JWK with "alg":"RS256" never a PS256 one. */
-static int serves(const jwtsso_key_t *k, jwtsso_family_t fam,
-                  jwtsso_alg_t alg)
-{
-    return jwtsso_key_family(k) == fam
-           && (jwtsso_key_algs(k) & JWTSSO_ALGBIT(alg)) != 0;
-}
-
-/* How key k stands to a token's kid (want, wlen; want NULL: the token has
- * none): 0 it has that kid, 1 it has no kid, 2 it has another kid. */
-static int group(const jwtsso_key_t *k, const char *want, size_t wlen)
-{
-    size_t klen;
-    const char *kkid = jwtsso_key_kid(k, &klen);
-
-    if (kkid == NULL) {
-        return 1;
-    }
-    if (want != NULL && klen == wlen && memcmp(kkid, want, wlen) == 0) {
-        return 0;
-    }
-    return 2;
-}
-
-/* The keys that serve alg, counted by group() into n[0..2]; returns the
- * group a token is checked against (RFC 7515 §4.1.4: kid is a hint): the
- * key with its kid; else the keys configured without kid; else, for a
- * token without kid only, the keys with one (jsonwebtoken and PyJWT set
- * no kid by default, and a JWKS gives every key one). -1: none. */
-static int candidates(const jwtsso_keyset_t *ks, jwtsso_alg_t alg,
-                      const char *want, size_t wlen, size_t n[3])
-{
-    jwtsso_family_t fam = jwtsso_alg_family(alg);
-    const jwtsso_key_t *k;
-    size_t i;
-
-    n[0] = n[1] = n[2] = 0;
-    for (i = 0; (k = jwtsso_keyset_get(ks, i)) != NULL; i++) {
-        if (serves(k, fam, alg)) {
-            n[group(k, want, wlen)]++;
-        }
-    }
-    if (n[0] > 0) {
-        return 0;
-    }
-    if (n[1] > 0) {
-        return 1;
-    }
-    return want == NULL && n[2] > 0 ? 2 : -1;
-}
-
-/* Try the keys that serve alg, of the group candidates() chooses. Kids
- * are unique in a set, so a kid names at most one key; the other groups
- * are bounded by max (policy max_kidless): with more keys than that, a
- * token without kid is refused (KID_REQUIRED) and a token whose kid names
- * no key does not fall back to the keys without kid (UNKNOWN_KID), before
- * any signature check, so a forged token costs at most max of them.
- * Returns OK, BAD_SIGNATURE, UNKNOWN_KID, KID_REQUIRED, NO_KEY (no key
- * serves alg at all, or none without kid when the token has none) or
- * INTERNAL. */
-static jwtsso_reason_t check_sig(const jwtsso_keyset_t *ks,
-                                 jwtsso_alg_t alg, const char *want,
-                                 size_t wlen, size_t max,
-                                 const unsigned char *in, size_t inlen,
-                                 const unsigned char *sig, size_t siglen)
-{
-    jwtsso_family_t fam = jwtsso_alg_family(alg);
-    const jwtsso_key_t *k;
-    size_t i, n[3];
-    int g, rv, failed = 0;
-
-    g = candidates(ks, alg, want, wlen, n);
-    if (g < 0) {
-        /* keys of its kind, but none for its kid, is the more useful
-         * thing to log */
-        return n[2] > 0 ? JWTSSO_R_UNKNOWN_KID : JWTSSO_R_NO_KEY;
-    }
-    if (g > 0 && n[g] > max) {
-        return want != NULL ? JWTSSO_R_UNKNOWN_KID : JWTSSO_R_KID_REQUIRED;
-    }
-    for (i = 0; (k = jwtsso_keyset_get(ks, i)) != NULL; i++) {
-        if (!serves(k, fam, alg) || group(k, want, wlen) != g) {
-            continue;
-        }
-        rv = jwtsso_key_verify(k, alg, in, inlen, sig, siglen);
-        if (rv == 1) {
-            return JWTSSO_OK;
-        }
-        failed |= rv < 0;
-    }
-    return failed ? JWTSSO_R_INTERNAL : JWTSSO_R_BAD_SIGNATURE;
-}
-
-size_t jwtsso_jws_kidless_keys(const jwtsso_keyset_t *ks, jwtsso_alg_t *alg)
-{
-    unsigned algs = ks != NULL ? jwtsso_keyset_algs(ks) : 0;
-    size_t n[3], most = 0;
-    int a, g;
-
-    if (alg != NULL) {
-        *alg = JWTSSO_ALG_UNKNOWN;
-    }
-    for (a = JWTSSO_ALG_UNKNOWN + 1; a < JWTSSO_ALG__COUNT; a++) {
-        if (!(algs & JWTSSO_ALGBIT(a))) {
-            continue;
-        }
-        g = candidates(ks, (jwtsso_alg_t)a, NULL, 0, n);
-        if (g >= 0 && n[g] > most) {
-            most = n[g];
-            if (alg != NULL) {
-                *alg = (jwtsso_alg_t)a;
-            }
-        }
-    }
-    return most;
-}
-
 /* The member of m[0..n) named name (plain), or NULL. Names are short: the
  * length is compared first, so most members cost one comparison. */
 static const jwtsso_jmember_t *member(const jwtsso_jmember_t *m, size_t n,
@@ -364,7 +245,7 @@ jwtsso_reason_t jwtsso_jws_verify_in(const jwtsso_keyset_t *ks,
     }
 
     /* The signing input is the ASCII text "header.payload". */
-    rv = check_sig(ks, res->alg, kidtext, kidlen,
+    rv = jwtsso_keyset_verify(ks, res->alg, kidtext, kidlen,
                    pol->max_kidless > 0 ? pol->max_kidless
                                         : JWTSSO_MAX_KIDLESS,
                    (const unsigned char *)token, plen[0] + 1 + plen[1],
@@ -435,7 +316,7 @@ char *jwtsso_jws_sign_hmac(jwtsso_alg_t alg,
     char *out = NULL;
     int ok = 0;
 
-    digest = jwtsso_hmac_digest(alg, &maclen);
+    digest = jwtsso_alg_hmac_digest(alg, &maclen);
     if (digest == NULL || secret == NULL || secret_len == 0
         || header_json == NULL || payload_json == NULL) {
         goto done;

@@ -236,7 +236,7 @@ void jwtsso_result_clear(jwtsso_result_t *res);
  * algs ks serves, and in *alg (may be NULL) such an alg: with more than
  * policy max_kidless, tokens of that alg without kid are refused
  * (JWTSSO_R_KID_REQUIRED). For the start-up check. */
-size_t jwtsso_jws_kidless_keys(const jwtsso_keyset_t *ks, jwtsso_alg_t *alg);
+size_t jwtsso_keyset_kidless(const jwtsso_keyset_t *ks, jwtsso_alg_t *alg);
 
 /* Sign an HS* token over the given header and payload JSON texts (used by
  * the tests and benchmarks). Returns a malloc'ed NUL-terminated token

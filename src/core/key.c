@@ -1,8 +1,7 @@
 /*
- * key.c - key sets, algorithm names and signature checks.
+ * key.c - one verification key: what it is, and its signature check.
  *
- * A key set is built once at start-up and then only read, by many threads
- * at once. Each key belongs to one family (HMAC, RSA, EC, OKP) and carries
+ * Each key belongs to one family (HMAC, RSA, EC, OKP) and carries
  * the mask of algs it serves, a subset of its family's: an EC key only the
  * alg of its curve, a JWK key only its "alg" when it names one. A key is
  * only ever used with an alg of its family and mask (RFC 8725 §3.1), so an
@@ -53,115 +52,6 @@ struct jwtsso_key {
         } pk;
     } u;
 };
-
-struct jwtsso_keyset {
-    jwtsso_key_t **keys;
-    size_t n;
-    unsigned algs;
-};
-
-static const char *const alg_names[JWTSSO_ALG__COUNT] = {
-    [JWTSSO_ALG_UNKNOWN] = "unknown",
-    [JWTSSO_ALG_HS256] = "HS256",
-    [JWTSSO_ALG_HS384] = "HS384",
-    [JWTSSO_ALG_HS512] = "HS512",
-    [JWTSSO_ALG_RS256] = "RS256",
-    [JWTSSO_ALG_RS384] = "RS384",
-    [JWTSSO_ALG_RS512] = "RS512",
-    [JWTSSO_ALG_PS256] = "PS256",
-    [JWTSSO_ALG_PS384] = "PS384",
-    [JWTSSO_ALG_PS512] = "PS512",
-    [JWTSSO_ALG_ES256] = "ES256",
-    [JWTSSO_ALG_ES384] = "ES384",
-    [JWTSSO_ALG_ES512] = "ES512",
-    [JWTSSO_ALG_EDDSA] = "EdDSA",
-};
-
-/* RFC 7518 §3.1: alg values are case-sensitive. "none" is no alg here. */
-jwtsso_alg_t jwtsso_alg_from_name(const char *name, size_t len)
-{
-    int a;
-
-    for (a = JWTSSO_ALG_UNKNOWN + 1; a < JWTSSO_ALG__COUNT; a++) {
-        if (strlen(alg_names[a]) == len
-            && memcmp(alg_names[a], name, len) == 0) {
-            return (jwtsso_alg_t)a;
-        }
-    }
-    return JWTSSO_ALG_UNKNOWN;
-}
-
-const char *jwtsso_alg_name(jwtsso_alg_t alg)
-{
-    if ((unsigned)alg >= JWTSSO_ALG__COUNT) {
-        return alg_names[JWTSSO_ALG_UNKNOWN];
-    }
-    return alg_names[alg];
-}
-
-jwtsso_family_t jwtsso_alg_family(jwtsso_alg_t alg)
-{
-    switch (alg) {
-    case JWTSSO_ALG_HS256:
-    case JWTSSO_ALG_HS384:
-    case JWTSSO_ALG_HS512:
-        return JWTSSO_FAM_HMAC;
-    case JWTSSO_ALG_RS256:
-    case JWTSSO_ALG_RS384:
-    case JWTSSO_ALG_RS512:
-    case JWTSSO_ALG_PS256:
-    case JWTSSO_ALG_PS384:
-    case JWTSSO_ALG_PS512:
-        return JWTSSO_FAM_RSA;
-    case JWTSSO_ALG_ES256:
-    case JWTSSO_ALG_ES384:
-    case JWTSSO_ALG_ES512:
-        return JWTSSO_FAM_EC;
-    case JWTSSO_ALG_EDDSA:
-        return JWTSSO_FAM_OKP;
-    default:
-        return JWTSSO_FAM_NONE;
-    }
-}
-
-const char *jwtsso_hmac_digest(jwtsso_alg_t alg, size_t *maclen)
-{
-    switch (alg) {
-    case JWTSSO_ALG_HS256:
-        *maclen = 32;
-        return "SHA256";
-    case JWTSSO_ALG_HS384:
-        *maclen = 48;
-        return "SHA384";
-    case JWTSSO_ALG_HS512:
-        *maclen = 64;
-        return "SHA512";
-    default:
-        *maclen = 0;
-        return NULL;
-    }
-}
-
-/* The hash of an RS, PS or ES alg (RFC 7518 §3.3-§3.5), or NULL. */
-static const EVP_MD *md_of(jwtsso_alg_t alg)
-{
-    switch (alg) {
-    case JWTSSO_ALG_RS256:
-    case JWTSSO_ALG_PS256:
-    case JWTSSO_ALG_ES256:
-        return EVP_sha256();
-    case JWTSSO_ALG_RS384:
-    case JWTSSO_ALG_PS384:
-    case JWTSSO_ALG_ES384:
-        return EVP_sha384();
-    case JWTSSO_ALG_RS512:
-    case JWTSSO_ALG_PS512:
-    case JWTSSO_ALG_ES512:
-        return EVP_sha512();
-    default:
-        return NULL;
-    }
-}
 
 /* ---------------------------------------------------------------------
  * Keys
@@ -219,7 +109,7 @@ jwtsso_key_t *jwtsso_key_new_hmac(const unsigned char *secret, size_t len,
     k->family = JWTSSO_FAM_HMAC;
     k->algs = want != 0 ? want & JWTSSO_ALGS_HMAC : JWTSSO_ALGS_HMAC;
     for (i = 0; i < HMAC_NHASH; i++) {
-        k->u.hmac.tmpl[i] = jwtsso_hmac_new(jwtsso_hmac_digest(algs[i],
+        k->u.hmac.tmpl[i] = jwtsso_hmac_new(jwtsso_alg_hmac_digest(algs[i],
                                                                &maclen),
                                             secret, len);
         if (k->u.hmac.tmpl[i] == NULL) {
@@ -402,122 +292,6 @@ done:
     jwtsso_key_free(k);
     return rv;
 }
-
-/* ---------------------------------------------------------------------
- * Key sets
- */
-jwtsso_keyset_t *jwtsso_keyset_new(void)
-{
-    return calloc(1, sizeof(jwtsso_keyset_t));
-}
-
-void jwtsso_keyset_free(jwtsso_keyset_t *ks)
-{
-    size_t i;
-
-    if (ks == NULL) {
-        return;
-    }
-    for (i = 0; i < ks->n; i++) {
-        jwtsso_key_free(ks->keys[i]);
-    }
-    free(ks->keys);
-    free(ks);
-}
-
-int jwtsso_keyset_has_kid(const jwtsso_keyset_t *ks, const char *kid,
-                          size_t len)
-{
-    size_t i;
-
-    for (i = 0; ks != NULL && i < ks->n; i++) {
-        if (ks->keys[i]->kid != NULL && ks->keys[i]->kid_len == len
-            && memcmp(ks->keys[i]->kid, kid, len) == 0) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
-int jwtsso_keyset_take(jwtsso_keyset_t *ks, jwtsso_key_t *k)
-{
-    jwtsso_key_t **grown;
-
-    if (ks == NULL || k == NULL) {
-        return -1;
-    }
-    grown = realloc(ks->keys, (ks->n + 1) * sizeof(*grown));
-    if (grown == NULL) {
-        return -1;
-    }
-    ks->keys = grown;
-    ks->keys[ks->n++] = k;
-    ks->algs |= k->algs;
-    return 0;
-}
-
-int jwtsso_keyset_move(jwtsso_keyset_t *ks, jwtsso_keyset_t *from)
-{
-    jwtsso_key_t **grown;
-
-    if (ks == NULL || from == NULL) {
-        return -1;
-    }
-    if (from->n == 0) {
-        return 0;
-    }
-    grown = realloc(ks->keys, (ks->n + from->n) * sizeof(*grown));
-    if (grown == NULL) {
-        return -1;
-    }
-    ks->keys = grown;
-    memcpy(ks->keys + ks->n, from->keys, from->n * sizeof(*grown));
-    ks->n += from->n;
-    ks->algs |= from->algs;
-    from->n = 0;
-    from->algs = 0;
-    return 0;
-}
-
-int jwtsso_keyset_add_hmac(jwtsso_keyset_t *ks, const char *kid,
-                           const unsigned char *secret, size_t len)
-{
-    jwtsso_key_t *k = NULL;
-    int rv = -1;
-
-    if (ks == NULL || secret == NULL || len == 0
-        || (kid != NULL && jwtsso_keyset_has_kid(ks, kid, strlen(kid)))) {
-        goto done;
-    }
-    k = jwtsso_key_new_hmac(secret, len, 0);
-    if (k == NULL
-        || (kid != NULL && jwtsso_key_set_kid(k, kid, strlen(kid)) != 0)
-        || jwtsso_keyset_take(ks, k) != 0) {
-        goto done;
-    }
-    k = NULL;
-    rv = 0;
-
-done:
-    jwtsso_key_free(k);
-    return rv;
-}
-
-unsigned jwtsso_keyset_algs(const jwtsso_keyset_t *ks)
-{
-    return ks != NULL ? ks->algs : 0;
-}
-
-size_t jwtsso_keyset_count(const jwtsso_keyset_t *ks)
-{
-    return ks != NULL ? ks->n : 0;
-}
-
-const jwtsso_key_t *jwtsso_keyset_get(const jwtsso_keyset_t *ks, size_t i)
-{
-    return ks != NULL && i < ks->n ? ks->keys[i] : NULL;
-}
-
 jwtsso_family_t jwtsso_key_family(const jwtsso_key_t *k)
 {
     return k->family;
@@ -549,7 +323,7 @@ static int verify_hmac(const jwtsso_key_t *k, jwtsso_alg_t alg,
     size_t maclen, got;
     int rv;
 
-    if (jwtsso_hmac_digest(alg, &maclen) == NULL) {
+    if (jwtsso_alg_hmac_digest(alg, &maclen) == NULL) {
         return -1;
     }
     if (siglen != maclen) {
@@ -612,7 +386,7 @@ static int verify_rsa(const jwtsso_key_t *k, jwtsso_alg_t alg,
     if (siglen != k->u.pk.size) {
         return 0;
     }
-    return digest_verify(k->u.pk.pkey, md_of(alg), pss, in, inlen, sig,
+    return digest_verify(k->u.pk.pkey, jwtsso_alg_md(alg), pss, in, inlen, sig,
                          siglen);
 }
 
@@ -663,7 +437,7 @@ static int verify_ec(const jwtsso_key_t *k, jwtsso_alg_t alg,
     if (derlen <= 0) {
         goto done;
     }
-    rv = digest_verify(k->u.pk.pkey, md_of(alg), 0, in, inlen, der,
+    rv = digest_verify(k->u.pk.pkey, jwtsso_alg_md(alg), 0, in, inlen, der,
                        (size_t)derlen);
 
 done:

@@ -1104,7 +1104,7 @@ static void kidless_warning(server_rec *s, const char *kind,
                             const char *path, const jwtsso_dir_cfg *c)
 {
     jwtsso_alg_t alg;
-    size_t n = jwtsso_jws_kidless_keys(c->keys->keys, &alg);
+    size_t n = jwtsso_keyset_kidless(c->keys->keys, &alg);
 
     if (n <= c->max_kidless) {
         return;

@@ -937,9 +937,9 @@ static void test_kidless_bound(void)
     /* five secrets without kid: one more than the default tries */
     hmac_keys(ks, 5, 0);
     CHECK("kidless_keys_counted",
-          jwtsso_jws_kidless_keys(ks, &alg) == 5
+          jwtsso_keyset_kidless(ks, &alg) == 5
           && alg == JWTSSO_ALG_HS256
-          && jwtsso_jws_kidless_keys(keys, NULL) == 1);
+          && jwtsso_keyset_kidless(keys, NULL) == 1);
     expect_ks("reason_kid_required", ks, &pol, sign_nth(0, H256, p), NOW,
               JWTSSO_R_KID_REQUIRED);
     expect_ks("kid_required_bad_token_too", ks, &pol,
