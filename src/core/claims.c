@@ -5,8 +5,9 @@
  * max age (JWTSSOMaxAge) the token must carry iat, and without one it must
  * carry exp. Time arithmetic saturates, so a huge exp or iat cannot wrap.
  * The user claim must be a short string without control characters, as it
- * becomes r->user and goes into logs and headers. The payload was scanned
- * (jscan.c) once; this walks its top-level members, no allocation.
+ * becomes r->user and goes into logs and headers. The payload is the
+ * object json.c parsed: duplicate names were refused there, so a claim's
+ * name finds one member, however its name was escaped.
  */
 #include <limits.h>
 #include <string.h>
@@ -38,27 +39,24 @@ static long long sat_sub(long long a, long long b)
     return a - b;
 }
 
-/* A string member equal to want, byte for byte once decoded. */
-static int equals(const jwtsso_jmember_t *m, const char *want)
+/* A string equal to want, byte for byte once decoded. */
+static int equals(const json_t *v, const char *want)
 {
-    return m != NULL && m->type == JWTSSO_J_STRING
-           && jwtsso_jstr_equals(m->value, m->value_len, m->value_esc,
-                                 want, strlen(want));
+    size_t n = strlen(want);
+
+    return json_is_string(v) && json_string_length(v) == n
+           && memcmp(json_string_value(v), want, n) == 0;
 }
 
 /* RFC 7519 §4.1.3: aud is one string or an array of strings. */
-static int names_audience(const jwtsso_jmember_t *aud, const char *want)
+static int names_audience(const json_t *aud, const char *want)
 {
-    const char *e;
-    size_t pos = 0, elen, wlen = strlen(want);
-    jwtsso_jtype_t type;
-    int esc;
+    const json_t *e;
+    size_t i;
 
-    if (aud != NULL && aud->type == JWTSSO_J_ARRAY) {
-        while (jwtsso_jarray_next(aud->value, aud->value_len, &pos, &e, &elen,
-                                  &type, &esc)) {
-            if (type == JWTSSO_J_STRING
-                && jwtsso_jstr_equals(e, elen, esc, want, wlen)) {
+    if (json_is_array(aud)) {
+        json_array_foreach(aud, i, e) {
+            if (equals(e, want)) {
                 return 1;
             }
         }
@@ -75,17 +73,13 @@ static int api_typ(const char *typ)
            || strcasecmp(typ, "application/at+jwt") == 0;
 }
 
-/* Decode a string member into *buf (advanced past it and its NUL). */
-static const char *take(const jwtsso_jmember_t *m, char **buf, size_t *len)
+/* Copy a string into *buf (advanced past it and its NUL). */
+static const char *take(const json_t *v, char **buf, size_t *len)
 {
     char *s = *buf;
 
-    *len = m->value_esc ? jwtsso_jstr_decode(m->value, m->value_len, s)
-                        : m->value_len;
-    if (!m->value_esc) {
-        memcpy(s, m->value, m->value_len);
-        s[m->value_len] = '\0';
-    }
+    *len = json_string_length(v);
+    memcpy(s, json_string_value(v), *len + 1);
     *buf = s + *len + 1;
     return s;
 }
@@ -105,46 +99,16 @@ static int good_user(const char *s, size_t len)
     return 1;
 }
 
-/* Is member m named name (len bytes, plain)? */
-static int named(const jwtsso_jmember_t *m, const char *name, size_t len)
-{
-    return m->name_esc ? jwtsso_jstr_equals(m->name, m->name_len, 1, name,
-                                            len)
-                       : m->name_len == len && memcmp(m->name, name, len) == 0;
-}
-
-/* The registered claim a three-letter plain name is, by its letters: 0-2
- * exp, nbf, iat; 3 iss, 4 aud, 5 jti; -1 none. */
-static int registered(const char *s)
-{
-    static const char names[6][3] = {
-        { 'e', 'x', 'p' }, { 'n', 'b', 'f' }, { 'i', 'a', 't' },
-        { 'i', 's', 's' }, { 'a', 'u', 'd' }, { 'j', 't', 'i' }
-    };
-    int k;
-
-    for (k = 0; k < 6; k++) {
-        if (s[0] == names[k][0] && s[1] == names[k][1]
-            && s[2] == names[k][2]) {
-            return k;
-        }
-    }
-    return -1;
-}
-
 jwtsso_reason_t jwtsso_claims_check(const jwtsso_policy_t *pol,
-                                    const jwtsso_jmember_t *m, size_t n,
-                                    long long now, jwtsso_result_t *res,
-                                    char *strings)
+                                    const json_t *payload, long long now,
+                                    jwtsso_result_t *res, char *strings)
 {
     static const char *const names[3] = { "exp", "nbf", "iat" };
-    const jwtsso_jmember_t *tm[3] = { NULL, NULL, NULL };
-    const jwtsso_jmember_t *user = NULL, *iss = NULL, *aud = NULL;
-    const jwtsso_jmember_t *jti = NULL;
+    const json_t *user, *iss, *aud, *jti, *t;
     long long *times[3];
     int *has[3], i;
     const char *ucl, *u;
-    size_t j, ulen, k, len;
+    size_t len;
     long long skew = pol->skew > 0 ? pol->skew : 0;
     jwtsso_reason_t rv = JWTSSO_OK;
 
@@ -155,49 +119,20 @@ jwtsso_reason_t jwtsso_claims_check(const jwtsso_policy_t *pol,
     has[1] = &res->has_nbf;
     has[2] = &res->has_iat;
     ucl = pol->user_claim != NULL ? pol->user_claim : "sub";
-    ulen = strlen(ucl);
-
-    /* One pass over the members (the scan refused duplicate names). */
-    for (j = 0; j < n; j++) {
-        if (named(&m[j], ucl, ulen)) {
-            user = &m[j];
-        }
-        if (m[j].name_esc) {
-            /* spelled with escapes ("\u0065xp"): decoded, it may still be
-             * one of them */
-            for (k = 0; k < 3; k++) {
-                if (named(&m[j], names[k], 3)) {
-                    tm[k] = &m[j];
-                }
-            }
-            iss = named(&m[j], "iss", 3) ? &m[j] : iss;
-            aud = named(&m[j], "aud", 3) ? &m[j] : aud;
-            jti = named(&m[j], "jti", 3) ? &m[j] : jti;
-            continue;
-        }
-        if (m[j].name_len != 3) {
-            continue;
-        }
-        switch (registered(m[j].name)) {
-        case 0: tm[0] = &m[j]; break;
-        case 1: tm[1] = &m[j]; break;
-        case 2: tm[2] = &m[j]; break;
-        case 3: iss = &m[j]; break;
-        case 4: aud = &m[j]; break;
-        case 5: jti = &m[j]; break;
-        default: break;
-        }
-    }
+    /* names are compared decoded: "\u0065xp" is exp */
+    user = json_object_get(payload, ucl);
+    iss = json_object_get(payload, "iss");
+    aud = json_object_get(payload, "aud");
+    jti = json_object_get(payload, "jti");
 
     /* RFC 7519 §2 NumericDate. Fill in all valid times for the log, and
      * report the first that is not a number. */
     for (i = 0; i < 3; i++) {
-        if (tm[i] == NULL) {
+        t = json_object_get(payload, names[i]);
+        if (t == NULL) {
             continue;
         }
-        if (tm[i]->type != JWTSSO_J_NUMBER
-            || jwtsso_jnum_seconds(tm[i]->value, tm[i]->value_len,
-                                   times[i]) != 0) {
+        if (jwtsso_json_seconds(t, times[i]) != 0) {
             if (rv == JWTSSO_OK) {
                 rv = JWTSSO_R_CLAIM_TYPE;
                 res->claim = names[i];
@@ -247,7 +182,7 @@ jwtsso_reason_t jwtsso_claims_check(const jwtsso_policy_t *pol,
         res->claim = ucl;
         return JWTSSO_R_NO_USER;
     }
-    if (user->type != JWTSSO_J_STRING) {
+    if (!json_is_string(user)) {
         res->claim = ucl;
         return JWTSSO_R_BAD_USER;
     }
@@ -285,7 +220,7 @@ jwtsso_reason_t jwtsso_claims_check(const jwtsso_policy_t *pol,
      * member once (jws.c: the payload's length and a NUL per string):
      * when the user claim is iss or jti (JWTSSOUserClaim iss), its copy
      * serves both, never a second one. */
-    if (iss != NULL && iss->type == JWTSSO_J_STRING) {
+    if (json_is_string(iss)) {
         if (iss == user) {
             res->iss = u;
             res->iss_len = len;
@@ -294,7 +229,7 @@ jwtsso_reason_t jwtsso_claims_check(const jwtsso_policy_t *pol,
             res->iss = take(iss, &strings, &res->iss_len);
         }
     }
-    if (jti != NULL && jti->type == JWTSSO_J_STRING) {
+    if (json_is_string(jti)) {
         if (jti == user) {
             res->jti = u;
             res->jti_len = len;

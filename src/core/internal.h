@@ -14,7 +14,6 @@
 #include <jansson.h>
 
 #include "jwtsso.h"
-#include "jscan.h"
 
 /* The default token size cap (policy max_size == 0). */
 #define JWTSSO_DEFAULT_MAX_SIZE 8192
@@ -134,22 +133,56 @@ size_t jwtsso_hmac_run(const jwtsso_hmac_t *m, const jwtsso_chunk_t *c,
                        size_t n, unsigned char *out);
 
 /* ---------------------------------------------------------------------
- * Strings (json.c).
+ * JSON (json.c): the one reader of JSON texts in the core.
  */
+/* Parse text[0..len) (capped by the caller) into a new object *out (the
+ * caller json_decref's it), strictly: Jansson with JSON_REJECT_DUPLICATES,
+ * and refused as well: a raw NUL byte, a value that is not an object, a
+ * nesting deeper than 64. Returns JWTSSO_OK, JWTSSO_R_DUPLICATE_MEMBER,
+ * JWTSSO_R_INTERNAL (out of memory) or bad (any other refusal, numbers
+ * beyond long long or double included); *out is NULL unless JWTSSO_OK. */
+jwtsso_reason_t jwtsso_json_object(const char *text, size_t len,
+                                   jwtsso_reason_t bad, json_t **out);
+/* A NumericDate (RFC 7519 §2) as whole seconds: an integer as it is, a
+ * real floored when its absolute value is at most 2^53. 0, or -1 (not a
+ * number, or a real out of that range; *out untouched). */
+int jwtsso_json_seconds(const json_t *v, long long *out);
 /* A malloc'ed NUL-terminated copy of len bytes (strdup is not C99). */
 char *jwtsso_strndup(const char *s, size_t len);
 
 /* ---------------------------------------------------------------------
- * Claims (claims.c): RFC 7519 §4.1 checks on the top-level members of a
- * verified payload (m[0..n), from jwtsso_jscan_object). Fills res's times
- * and claim; on JWTSSO_OK sets res->user, and res->iss / res->jti when
- * they are strings, decoded into strings (room for the payload's length
- * plus 3 NULs): each member at most once, whatever roles it has (the user
- * claim may be iss or jti; then res->iss or res->jti is res->user).
+ * The record body (recbody.c), for record.c and the claims view (view.c).
+ */
+#define JWTSSO_RECBODY_NFIXED 4     /* user, auth_time, end, sid */
+/* The bytes a claim takes in a body, its LFs included. */
+size_t jwtsso_recbody_cost(const jwtsso_claim_t *c);
+/* The length of the body of user, the two times (as text), sid and the
+ * claims c[0..n), with the "=T" line when truncated; and that body
+ * written at d (room for that length; no NUL written), returning its
+ * length. */
+size_t jwtsso_recbody_len(const char *user, const char *at, const char *end,
+                          const char *sid, const jwtsso_claim_t *c,
+                          size_t n, int truncated);
+size_t jwtsso_recbody_write(char *d, const char *user, const char *at,
+                            const char *end, const char *sid,
+                            const jwtsso_claim_t *c, size_t n,
+                            int truncated);
+/* Split a body that passed its MAC (blen bytes, with room for one more)
+ * into rec's fields and claims[0..nmax), in place. 0, or -1 for anything
+ * jwtsso_record_make does not write. */
+int jwtsso_recbody_parse(char *b, size_t blen, jwtsso_record_t *rec,
+                         jwtsso_claim_t *claims, size_t nmax);
+
+/* ---------------------------------------------------------------------
+ * Claims (claims.c): RFC 7519 §4.1 checks on a verified payload object.
+ * Fills res's times and claim; on JWTSSO_OK sets res->user, and res->iss
+ * / res->jti when they are strings, copied into strings (room for the
+ * payload's length plus 3 NULs: each member copied at most once, whatever
+ * roles it has; the user claim may be iss or jti, then res->iss or
+ * res->jti is res->user).
  */
 jwtsso_reason_t jwtsso_claims_check(const jwtsso_policy_t *pol,
-                                    const jwtsso_jmember_t *m, size_t n,
-                                    long long now, jwtsso_result_t *res,
-                                    char *strings);
+                                    const json_t *payload, long long now,
+                                    jwtsso_result_t *res, char *strings);
 
 #endif /* JWTSSO_INTERNAL_H */
