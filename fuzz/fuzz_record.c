@@ -1,6 +1,6 @@
 /*
  * fuzz_record.c - session records, jwtsso_record_check and
- * jwtsso_record_make (src/core/record.c).
+ * jwtsso_record_make (src/core/record.c, recbody.c, view.c).
  *
  * Fixed record key (from FUZZ_RECORD_MATERIAL), realm and origin; clock
  * FUZZ_NOW. Each input is used three ways:
@@ -238,10 +238,95 @@ static void body_mode(const uint8_t *data, size_t size)
     free(text);
 }
 
+/* A real as view.c writes it (DESIGN §6 leaves the form open): the
+ * shortest of %.15g, %.16g, %.17g that reads back as d, and ".0" when it
+ * would read as an integer. That the kept claims' JSON reads back equal
+ * (json_equal, in make_mode) checks the round trip independently. */
+static char *oracle_real(double d)
+{
+    char buf[40];
+    int p;
+
+    for (p = 15; p <= 17; p++) {
+        snprintf(buf, sizeof(buf) - 2, "%.*g", p, d);
+        if (strtod(buf, NULL) == d) {
+            break;
+        }
+    }
+    if (strpbrk(buf, ".e") == NULL) {
+        strcat(buf, ".0");
+    }
+    return jwtsso_strndup(buf, strlen(buf));
+}
+
+/* Append n bytes of s to the NUL-terminated *out of *len bytes. */
+static void grow(char **out, size_t *len, const char *s, size_t n)
+{
+    char *g = realloc(*out, *len + n + 1);
+
+    FUZZ_NEED(g);
+    memcpy(g + *len, s, n);
+    *len += n;
+    g[*len] = '\0';
+    *out = g;
+}
+
+/* Append the text t (malloc'ed, freed here). */
+static void grow_take(char **out, size_t *len, char *t)
+{
+    FUZZ_NEED(t);
+    grow(out, len, t, strlen(t));
+    free(t);
+}
+
+/* Compact JSON as Jansson writes it (JSON_COMPACT), but reals as
+ * oracle_real. */
+static void oracle_compact(char **out, size_t *len, const json_t *v)
+{
+    const char *name;
+    const json_t *e;
+    json_t *k;
+    size_t i = 0;
+
+    switch (json_typeof(v)) {
+    case JSON_OBJECT:
+        grow(out, len, "{", 1);
+        json_object_foreach((json_t *)v, name, e) {
+            if (i++ > 0) {
+                grow(out, len, ",", 1);
+            }
+            k = json_string(name);
+            FUZZ_NEED(k);
+            grow_take(out, len, json_dumps(k, JSON_ENCODE_ANY));
+            json_decref(k);
+            grow(out, len, ":", 1);
+            oracle_compact(out, len, e);
+        }
+        grow(out, len, "}", 1);
+        break;
+    case JSON_ARRAY:
+        grow(out, len, "[", 1);
+        json_array_foreach(v, i, e) {
+            if (i > 0) {
+                grow(out, len, ",", 1);
+            }
+            oracle_compact(out, len, e);
+        }
+        grow(out, len, "]", 1);
+        break;
+    case JSON_REAL:
+        grow_take(out, len, oracle_real(json_real_value(v)));
+        break;
+    default:
+        grow_take(out, len, json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY));
+        break;
+    }
+}
+
 /* The flat text of a claim as DESIGN §6 says, computed with Jansson: the
- * oracle for record.c's own (strings decoded, numbers as Jansson writes
- * them, true/false, null as "", arrays joined with ",", containers inside
- * them and objects as compact JSON). */
+ * oracle for record.c's own (strings decoded, integers as Jansson writes
+ * them, reals as oracle_real, true/false, null as "", arrays joined
+ * with ",", containers inside them and objects as oracle_compact). */
 static char *oracle_scalar(const json_t *v)
 {
     switch (json_typeof(v)) {
@@ -253,6 +338,17 @@ static char *oracle_scalar(const json_t *v)
         return jwtsso_strndup("false", 5);
     case JSON_NULL:
         return jwtsso_strndup("", 0);
+    case JSON_REAL:
+        return oracle_real(json_real_value(v));
+    case JSON_OBJECT:
+    case JSON_ARRAY: {
+        char *out = NULL;
+        size_t len = 0;
+
+        grow(&out, &len, "", 0);
+        oracle_compact(&out, &len, v);
+        return out;
+    }
     default:
         return json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
     }

@@ -1631,6 +1631,210 @@ static void test_view(void)
     }
 }
 
+/* ---------------------------------------------------------------------
+ * strict JSON (DESIGN §3), through the public verify path: header and
+ * payload are read by json.c (Jansson with JSON_REJECT_DUPLICATES, and a
+ * raw NUL, a non-object and a nesting deeper than 64 refused)
+ */
+
+/* An HS256 token over header and payload of the given lengths (raw NULs
+ * and all), MAC'd with SECRET. */
+static char *sign_bytes(const char *h, size_t hlen, const char *p,
+                        size_t plen)
+{
+    unsigned char mac[32];
+    char *tok = malloc(jwtsso_b64url_encoded_len(hlen)
+                       + jwtsso_b64url_encoded_len(plen) + 48);
+    size_t n;
+
+    if (tok == NULL) {
+        return NULL;
+    }
+    n = jwtsso_b64url_encode((const unsigned char *)h, hlen, tok);
+    tok[n++] = '.';
+    n += jwtsso_b64url_encode((const unsigned char *)p, plen, tok + n);
+    hmac(SECRET, strlen(SECRET), tok, n, mac);
+    tok[n++] = '.';
+    jwtsso_b64url_encode(mac, sizeof(mac), tok + n);
+    return tok;
+}
+
+/* "{" depth-1 arrays deep around 1, in a payload "a" member. */
+static char *deep_payload(int depth)
+{
+    char *p = malloc(2 * (size_t)depth + 128), *s = p;
+    int i;
+
+    s += sprintf(s, "{\"sub\":\"a\",\"iat\":1700000000,\"a\":");
+    for (i = 1; i < depth; i++) {
+        *s++ = '[';
+    }
+    *s++ = '1';
+    for (i = 1; i < depth; i++) {
+        *s++ = ']';
+    }
+    strcpy(s, "}");
+    return p;
+}
+
+#define T "\"iat\":1700000000,\"exp\":1700000600"
+#define JROW(name, text, want) { name, text, sizeof(text) - 1, want }
+
+static void test_strict_json(void)
+{
+    static const struct {
+        const char *name, *text;
+        size_t len;
+        jwtsso_reason_t want;
+    } payloads[] = {
+        JROW("json_ok", "{\"sub\":\"a\"," T "}", JWTSSO_OK),
+        JROW("json_whitespace_around_ok",
+             " \t\r\n{ \"sub\" : \"a\" , " T " }\r\n ", JWTSSO_OK),
+        JROW("json_dup_plain", "{\"sub\":\"a\"," T ",\"x\":1,\"x\":2}",
+             JWTSSO_R_DUPLICATE_MEMBER),
+        JROW("json_dup_after_escape",
+             "{\"sub\":\"a\"," T ",\"x\":1,\"\\u0078\":2}",
+             JWTSSO_R_DUPLICATE_MEMBER),
+        JROW("json_dup_user_claim_escaped",
+             "{\"sub\":\"a\",\"s\\u0075b\":\"admin\"," T "}",
+             JWTSSO_R_DUPLICATE_MEMBER),
+        JROW("json_dup_exp_escaped",
+             "{\"sub\":\"a\"," T ",\"\\u0065xp\":9999999999}",
+             JWTSSO_R_DUPLICATE_MEMBER),
+        JROW("json_dup_utf8_vs_escape",
+             "{\"sub\":\"a\"," T ",\"\xc3\xa9\":1,\"\\u00e9\":2}",
+             JWTSSO_R_DUPLICATE_MEMBER),
+        JROW("json_dup_surrogate_pair",
+             "{\"sub\":\"a\"," T ",\"\xf0\x9f\x98\x80\":1,"
+             "\"\\ud83d\\ude00\":2}", JWTSSO_R_DUPLICATE_MEMBER),
+        JROW("json_dup_in_array",
+             "{\"sub\":\"a\"," T ",\"a\":[{\"x\":1,\"x\":2}]}",
+             JWTSSO_R_DUPLICATE_MEMBER),
+        JROW("json_dup_depth3",
+             "{\"sub\":\"a\"," T ",\"a\":{\"b\":{\"c\":1,\"c\":2}}}",
+             JWTSSO_R_DUPLICATE_MEMBER),
+        JROW("json_same_name_siblings_ok",
+             "{\"sub\":\"a\"," T ",\"a\":{\"x\":1},\"b\":{\"x\":1}}",
+             JWTSSO_OK),
+        JROW("json_escaped_names_ok",
+             "{\"s\\u0075b\":\"a\",\"\\u0069at\":1700000000,"
+             "\"e\\u0078p\":1700000600}", JWTSSO_OK),
+        JROW("json_nul_escape_in_name",
+             "{\"sub\":\"a\"," T ",\"a\\u0000b\":1}", JWTSSO_R_BAD_PAYLOAD),
+        JROW("json_nul_escape_in_value",
+             "{\"sub\":\"a\"," T ",\"a\":\"\\u0000\"}",
+             JWTSSO_R_BAD_PAYLOAD),
+        JROW("json_raw_nul_after_object", "{\"sub\":\"a\"," T "}\0",
+             JWTSSO_R_BAD_PAYLOAD),
+        JROW("json_raw_nul_after_number", "{\"sub\":\"a\"," T ",\"n\":1\0}",
+             JWTSSO_R_BAD_PAYLOAD),
+        JROW("json_raw_nul_after_literal",
+             "{\"sub\":\"a\"," T ",\"n\":true\0}", JWTSSO_R_BAD_PAYLOAD),
+        JROW("json_raw_nul_in_string", "{\"sub\":\"a\0b\"," T "}",
+             JWTSSO_R_BAD_PAYLOAD),
+        JROW("json_non_object_array", "[{\"sub\":\"a\"," T "}]",
+             JWTSSO_R_BAD_PAYLOAD),
+        JROW("json_non_object_string", "\"sub\"", JWTSSO_R_BAD_PAYLOAD),
+        JROW("json_non_object_number", "1700000000", JWTSSO_R_BAD_PAYLOAD),
+        JROW("json_non_object_null", "null", JWTSSO_R_BAD_PAYLOAD),
+        JROW("json_only_whitespace", " \n", JWTSSO_R_BAD_PAYLOAD),
+        JROW("json_int_over_long_long",
+             "{\"sub\":\"a\"," T ",\"n\":9223372036854775808}",
+             JWTSSO_R_BAD_PAYLOAD),
+        JROW("json_int_min_ok",
+             "{\"sub\":\"a\"," T ",\"n\":-9223372036854775808}", JWTSSO_OK),
+        JROW("json_exp_over_long_long",
+             "{\"sub\":\"a\",\"iat\":1700000000,"
+             "\"exp\":99999999999999999999}", JWTSSO_R_BAD_PAYLOAD),
+        JROW("json_real_over_double",
+             "{\"sub\":\"a\"," T ",\"n\":1e400}", JWTSSO_R_BAD_PAYLOAD),
+        JROW("json_real_over_double_negative",
+             "{\"sub\":\"a\"," T ",\"n\":-1.5E+309}", JWTSSO_R_BAD_PAYLOAD),
+        JROW("json_exp_real_beyond_2_53",
+             "{\"sub\":\"a\",\"iat\":1700000000,\"exp\":1e300}",
+             JWTSSO_R_CLAIM_TYPE),
+        JROW("json_exp_real_exponent_ok",
+             "{\"sub\":\"a\",\"iat\":1.7e9,\"exp\":17000006e2}", JWTSSO_OK),
+        JROW("json_exp_real_fraction_ok",
+             "{\"sub\":\"a\",\"iat\":1700000000.5,\"exp\":1700000600.25}",
+             JWTSSO_OK),
+        JROW("json_trailing_garbage", "{\"sub\":\"a\"," T "} x",
+             JWTSSO_R_BAD_PAYLOAD),
+        JROW("json_trailing_comma", "{\"sub\":\"a\"," T ",}",
+             JWTSSO_R_BAD_PAYLOAD),
+        JROW("json_two_values", "{\"sub\":\"a\"," T "}{}",
+             JWTSSO_R_BAD_PAYLOAD),
+        JROW("json_bom", "\xef\xbb\xbf{\"sub\":\"a\"," T "}",
+             JWTSSO_R_BAD_PAYLOAD),
+        JROW("json_single_quotes", "{'sub':'a'," T "}",
+             JWTSSO_R_BAD_PAYLOAD),
+        JROW("json_comment", "{\"sub\":\"a\",/* x */" T "}",
+             JWTSSO_R_BAD_PAYLOAD),
+        JROW("json_leading_zero", "{\"sub\":\"a\"," T ",\"n\":01}",
+             JWTSSO_R_BAD_PAYLOAD),
+        JROW("json_raw_control_char", "{\"sub\":\"a\tb\"," T "}",
+             JWTSSO_R_BAD_PAYLOAD),
+        JROW("json_bad_utf8", "{\"sub\":\"a\xc3\"," T "}",
+             JWTSSO_R_BAD_PAYLOAD),
+        JROW("json_overlong_utf8", "{\"sub\":\"\xc0\xaf\"," T "}",
+             JWTSSO_R_BAD_PAYLOAD),
+        JROW("json_lone_surrogate_escape", "{\"sub\":\"\\ud83d\"," T "}",
+             JWTSSO_R_BAD_PAYLOAD),
+        JROW("json_bad_escape", "{\"sub\":\"\\x41\"," T "}",
+             JWTSSO_R_BAD_PAYLOAD),
+        JROW("json_unterminated", "{\"sub\":\"a\"," T,
+             JWTSSO_R_BAD_PAYLOAD),
+    };
+    static const struct {
+        const char *name, *text;
+        size_t len;
+        jwtsso_reason_t want;
+    } headers[] = {
+        JROW("json_header_dup_after_escape",
+             "{\"alg\":\"HS256\",\"\\u0061lg\":\"HS256\"}",
+             JWTSSO_R_DUPLICATE_MEMBER),
+        JROW("json_header_alg_escaped_ok",
+             "{\"\\u0061lg\":\"HS\\u00325\\u0036\"}", JWTSSO_OK),
+        JROW("json_header_alg_none_escaped", "{\"alg\":\"\\u006eone\"}",
+             JWTSSO_R_ALG_NONE),
+        JROW("json_header_raw_nul", "{\"alg\":\"HS256\"}\0",
+             JWTSSO_R_BAD_HEADER),
+        JROW("json_header_string", "\"HS256\"", JWTSSO_R_BAD_HEADER),
+        JROW("json_header_number_over_double",
+             "{\"alg\":\"HS256\",\"x\":1e400}", JWTSSO_R_BAD_HEADER),
+        JROW("json_header_bom", "\xef\xbb\xbf{\"alg\":\"HS256\"}",
+             JWTSSO_R_BAD_HEADER),
+    };
+    static const char good[] = "{\"sub\":\"a\"," T "}";
+    jwtsso_policy_t pol = policy();
+    char *p;
+    size_t i;
+
+    for (i = 0; i < sizeof(payloads) / sizeof(payloads[0]); i++) {
+        expect(payloads[i].name, &pol,
+               sign_bytes(H256, strlen(H256), payloads[i].text,
+                          payloads[i].len), payloads[i].want);
+    }
+    for (i = 0; i < sizeof(headers) / sizeof(headers[0]); i++) {
+        expect(headers[i].name, &pol,
+               sign_bytes(headers[i].text, headers[i].len, good,
+                          sizeof(good) - 1), headers[i].want);
+    }
+    /* nesting: the top-level object is depth 1 */
+    p = deep_payload(64);
+    expect("json_depth_64_ok", &pol, sign(H256, p), JWTSSO_OK);
+    free(p);
+    p = deep_payload(65);
+    expect("json_depth_65", &pol, sign(H256, p), JWTSSO_R_BAD_PAYLOAD);
+    free(p);
+    p = deep_payload(3000);
+    expect("json_depth_3000", &pol, sign(H256, p), JWTSSO_R_BAD_PAYLOAD);
+    free(p);
+}
+
+#undef T
+#undef JROW
+
 static void test_fixtures(const char *dir)
 {
     fixture(dir, "node_hs256.jwt", 60, "alice", JWTSSO_OK);
@@ -1671,6 +1875,7 @@ int main(int argc, char **argv)
     test_record();
     test_mac_bits();
     test_view();
+    test_strict_json();
     for (r = 0; r < JWTSSO_R__COUNT; r++) {
         if (!seen[r]) {
             NOTE("no test expects %s", jwtsso_reason_name(r));
