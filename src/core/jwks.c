@@ -1,7 +1,7 @@
 /*
  * jwks.c - keys from a JWK Set (RFC 7517 §5; jwtsso_keyset_add_jwks).
  *
- * The document is parsed once, refusing duplicate member names. Per key:
+ * The document is parsed once, as strictly as a token (json.c). Per key:
  * "use" other than "sig" and an unknown "kty" make us skip the key (RFC
  * 7517 §4.2, §5); otherwise every member we read must be right, or the
  * whole set is refused and nothing is added (the keys are built into a
@@ -374,7 +374,6 @@ jwtsso_keyerr_t jwtsso_keyset_add_jwks(jwtsso_keyset_t *ks, const char *json,
                                        size_t len, int allow_short,
                                        size_t *added, size_t *bad_index)
 {
-    json_error_t err;
     json_t *doc = NULL, *keys, *jwk;
     jwtsso_keyset_t *kept = NULL;
     jwtsso_key_t *k = NULL;
@@ -394,9 +393,18 @@ jwtsso_keyerr_t jwtsso_keyset_add_jwks(jwtsso_keyset_t *ks, const char *json,
         return JWTSSO_KEY_BAD_JWKS;
     }
     ERR_set_mark();
-    doc = json_loadb(json, len, JSON_REJECT_DUPLICATES, &err);
+    switch (jwtsso_json_object(json, len, JWTSSO_R_BAD_PAYLOAD, &doc)) {
+    case JWTSSO_OK:
+        break;
+    case JWTSSO_R_INTERNAL:
+        rv = JWTSSO_KEY_INTERNAL;
+        goto done;
+    default:
+        rv = JWTSSO_KEY_BAD_JWKS;
+        goto done;
+    }
     keys = json_object_get(doc, "keys");
-    if (!json_is_object(doc) || !json_is_array(keys)) {
+    if (!json_is_array(keys)) {
         rv = JWTSSO_KEY_BAD_JWKS;
         goto done;
     }

@@ -298,16 +298,18 @@ typedef struct {
 } jwtsso_record_t;
 
 /* The claims of a verified token as the app sees them (DESIGN §6): each
- * top-level claim flattened (strings decoded, numbers as sent, true /
- * false, null as "", arrays joined with ",", objects and nested arrays as
- * compact JSON), and the kept claims as one compact JSON object. The
- * first string claim equal to user is always kept, then iss and aud while
- * they fit, then the others in payload order while their cost in a record
- * (escaped name and value, twice) fits in budget bytes; kept claims stay
- * in payload order, and view->truncated says whether any was left out. The names of dropped claims are written,
- * comma-separated, into dropped (dropped_len bytes, truncated, may be
- * NULL). Built in the caller's scratch: no allocation, one scan of the
- * JSON. */
+ * top-level claim flattened (strings decoded, integers in decimal, reals
+ * in their shortest text that reads back the same (".0" added when it
+ * would read as an integer), true / false, null as "", arrays joined with
+ * ",", objects and nested arrays as compact JSON), and the kept claims as
+ * one compact JSON object. The first string claim equal to user is
+ * always kept, then iss and aud while they fit, then the others in
+ * payload order while their cost in a record (escaped name and value,
+ * twice) fits in budget bytes; kept claims stay in payload order, and
+ * view->truncated says whether any was left out. The names of dropped
+ * claims are written, comma-separated, into dropped (dropped_len bytes,
+ * truncated, may be NULL). The payload is parsed again (json.c); all the
+ * view points to is in the caller's scratch. */
 typedef struct {
     const char *claims_json;
     size_t nclaims;
@@ -319,8 +321,9 @@ typedef struct {
 /* Bytes of scratch jwtsso_view_make needs for a payload of len bytes. */
 size_t jwtsso_view_scratch_len(size_t len);
 /* payload: a JSON object text a verification accepted (res->payload), or
- * NULL (no claims). Returns JWTSSO_OK, JWTSSO_R_BAD_PAYLOAD (not a JSON
- * object) or JWTSSO_R_INTERNAL (scratch too small). */
+ * NULL (no claims). Returns JWTSSO_OK, JWTSSO_R_BAD_PAYLOAD (not an
+ * object json.c accepts) or JWTSSO_R_INTERNAL (scratch too small, out of
+ * memory). */
 jwtsso_reason_t jwtsso_view_make(const char *payload, size_t len,
                                  const char *user, size_t budget,
                                  jwtsso_view_t *view, void *scratch,
