@@ -99,40 +99,33 @@ static int good_user(const char *s, size_t len)
     return 1;
 }
 
-jwtsso_reason_t jwtsso_claims_check(const jwtsso_policy_t *pol,
-                                    const json_t *payload, long long now,
-                                    jwtsso_result_t *res, char *strings)
+/* The time claims: each a NumericDate (RFC 7519 §2), then exp, nbf, iat
+ * and the lifetime rules. */
+static jwtsso_reason_t times(const jwtsso_policy_t *pol,
+                             const json_t *payload, long long now,
+                             jwtsso_result_t *res)
 {
     static const char *const names[3] = { "exp", "nbf", "iat" };
-    const json_t *user, *iss, *aud, *jti, *t;
-    long long *times[3];
+    long long *when[3];
     int *has[3], i;
-    const char *ucl, *u;
-    size_t len;
+    const json_t *t;
     long long skew = pol->skew > 0 ? pol->skew : 0;
     jwtsso_reason_t rv = JWTSSO_OK;
 
-    times[0] = &res->exp;
-    times[1] = &res->nbf;
-    times[2] = &res->iat;
+    when[0] = &res->exp;
+    when[1] = &res->nbf;
+    when[2] = &res->iat;
     has[0] = &res->has_exp;
     has[1] = &res->has_nbf;
     has[2] = &res->has_iat;
-    ucl = pol->user_claim != NULL ? pol->user_claim : "sub";
-    /* names are compared decoded: "\u0065xp" is exp */
-    user = json_object_get(payload, ucl);
-    iss = json_object_get(payload, "iss");
-    aud = json_object_get(payload, "aud");
-    jti = json_object_get(payload, "jti");
-
-    /* RFC 7519 §2 NumericDate. Fill in all valid times for the log, and
-     * report the first that is not a number. */
+    /* Fill in all valid times for the log, and report the first that is
+     * not a number. */
     for (i = 0; i < 3; i++) {
         t = json_object_get(payload, names[i]);
         if (t == NULL) {
             continue;
         }
-        if (jwtsso_json_seconds(t, times[i]) != 0) {
+        if (jwtsso_json_seconds(t, when[i]) != 0) {
             if (rv == JWTSSO_OK) {
                 rv = JWTSSO_R_CLAIM_TYPE;
                 res->claim = names[i];
@@ -177,7 +170,28 @@ jwtsso_reason_t jwtsso_claims_check(const jwtsso_policy_t *pol,
         res->claim = "exp";
         return JWTSSO_R_NO_LIFETIME;
     }
+    return JWTSSO_OK;
+}
 
+jwtsso_reason_t jwtsso_claims_check(const jwtsso_policy_t *pol,
+                                    const json_t *payload, long long now,
+                                    jwtsso_result_t *res, char *strings)
+{
+    const json_t *user, *iss, *aud, *jti;
+    const char *ucl, *u;
+    size_t len;
+    jwtsso_reason_t rv;
+
+    rv = times(pol, payload, now, res);
+    if (rv != JWTSSO_OK) {
+        return rv;
+    }
+    ucl = pol->user_claim != NULL ? pol->user_claim : "sub";
+    /* names are compared decoded: "\u0073ub" is sub */
+    user = json_object_get(payload, ucl);
+    iss = json_object_get(payload, "iss");
+    aud = json_object_get(payload, "aud");
+    jti = json_object_get(payload, "jti");
     if (user == NULL) {
         res->claim = ucl;
         return JWTSSO_R_NO_USER;

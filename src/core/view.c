@@ -370,6 +370,37 @@ static size_t fill(const json_t *obj, const char *user, out_t *o,
     return forced;
 }
 
+/* Mark in kept[0..n) the claims a record keeps under budget: the IdP's
+ * own first (the user claim, always, then iss and aud while they fit), so
+ * a large claim a user can set never pushes them out; then the others in
+ * order while the budget lasts. Returns how many, their cost in *total. */
+static size_t choose(const jwtsso_claim_t *claims, const size_t *cost,
+                     unsigned char *kept, size_t n, size_t forced,
+                     size_t budget, size_t *total)
+{
+    size_t i, k = 0, sum = 0;
+    int pass;
+
+    for (i = 0; i < n; i++) {
+        kept[i] = i == forced;
+        sum += kept[i] ? cost[i] : 0;
+    }
+    for (pass = 0; pass < 2; pass++) {
+        for (i = 0; i < n; i++) {
+            if (!kept[i] && (pass == 1 || reserved(claims[i].name))
+                && sum + cost[i] <= budget) {
+                kept[i] = 1;
+                sum += cost[i];
+            }
+        }
+    }
+    for (i = 0; i < n; i++) {
+        k += kept[i];
+    }
+    *total = sum;
+    return k;
+}
+
 jwtsso_reason_t jwtsso_view_make(const char *payload, size_t len,
                                  const char *user, size_t budget,
                                  jwtsso_view_t *view, void *scratch,
@@ -379,7 +410,7 @@ jwtsso_reason_t jwtsso_view_make(const char *payload, size_t len,
     json_t *obj = NULL;
     jwtsso_claim_t *claims;
     unsigned char *kept;
-    size_t *cost, i, n, nmax, pad, forced, total = 0, k = 0;
+    size_t *cost, i, n, nmax, pad, forced, total = 0, k, w;
     out_t o;
     jwtsso_reason_t rv;
 
@@ -416,33 +447,16 @@ jwtsso_reason_t jwtsso_view_make(const char *payload, size_t len,
         goto done;
     }
 
-    /* The IdP's own claims first (the user claim, always, then iss and
-     * aud while they fit), so a large claim a user can set never pushes
-     * them out; then the others in order while the budget lasts. */
+    k = choose(claims, cost, kept, n, forced, budget, &total);
     for (i = 0; i < n; i++) {
-        kept[i] = i == forced;
-        total += kept[i] ? cost[i] : 0;
-    }
-    for (i = 0; i < n; i++) {
-        if (!kept[i] && reserved(claims[i].name)
-            && total + cost[i] <= budget) {
-            kept[i] = 1;
-            total += cost[i];
-        }
-    }
-    for (i = 0; i < n; i++) {
-        if (!kept[i] && total + cost[i] <= budget) {
-            kept[i] = 1;
-            total += cost[i];
-        }
-    }
-    for (i = 0; i < n; i++) {
-        if (kept[i]) {
-            claims[k++] = claims[i];
-        }
-        else {
+        if (!kept[i]) {
             note_dropped(dropped, dropped_len, claims[i].name);
             view->truncated = 1;
+        }
+    }
+    for (i = 0, w = 0; i < n; i++) {
+        if (kept[i]) {
+            claims[w++] = claims[i];
         }
     }
     if ((size_t)(o.end - o.p) <= jwtsso_claims_json(claims, k, NULL)) {
