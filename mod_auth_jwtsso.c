@@ -3,9 +3,11 @@
  * JWTs from an identity provider (DESIGN.md).
  *
  * This file is the wiring only: the module record, the directive table
- * (src/httpd/config.c) and hook registration. The flow lives in
- * src/httpd/flow.c, the session record in src/httpd/session.c, and the
- * token core, free of httpd headers, in src/core/.
+ * (src/httpd/config.c) and hook registration. The hooks of the flow live
+ * in src/httpd/flow.c (the login in login.c, bearer tokens in bearer.c),
+ * the session record in src/httpd/session.c, the replay cache in
+ * src/httpd/replay.c, and the token core, free of httpd headers, in
+ * src/core/.
  */
 #define JWTSSO_MODULE_FILE
 #include "glue.h"

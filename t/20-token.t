@@ -7,8 +7,8 @@ use warnings FATAL => 'all';
 # be presented directly with ?jwt=.
 #
 # A refused token: 401, no session cookie, one INFO line
-#   JWTSSO<200 + jwtsso_reason_t>: token refused: <reason name>: ...
-# (src/core/jwtsso.h; src/httpd/flow.c), and the token is neither in the
+#   JWTSSO002nn: token refused: <reason name>: ...
+# (src/httpd/reasons.c; src/httpd/verify.c), and the token is neither in the
 # 401 body nor in the error_log.
 # An accepted token: 302 to the same URL without the token, a session
 # cookie, and with it REMOTE_USER on the next request.

@@ -115,7 +115,7 @@ sub replayed {
 }
 
 # unavailable($label, $base, $path, $token, $errlog): 503 + Retry-After, no
-# session, JWTSSO00418 at error with replay.c's line naming the store before it.
+# session, JWTSSO00418 at error with memcache.c's line naming the store before it.
 sub unavailable {
     my ($label, $base, $path, $token, $log) = @_;
     my $m = log_mark($log);
@@ -129,7 +129,7 @@ sub unavailable {
     $ok &= like($text, qr/\[[^\]]*:error\][^\n]*JWTSSO00418: [^\n]*replay cache is unreachable[^\n]*token \Q${\ fp($token)}\E/,
                 "$label: log JWTSSO00418 at error") || diag("log since mark:\n$text");
     $ok &= like($text, qr/\[[^\]]*:error\][^\n]*JWTSSO\d{5}: replay cache memcache:127\.0\.0\.1:$MC_PORT\b/,
-                "$label: replay.c's error line names the store memcache:127.0.0.1:$MC_PORT");
+                "$label: memcache.c's error line names the store memcache:127.0.0.1:$MC_PORT");
     $ok &= unlike($text, qr/JWTSSO00408/, "$label: no login logged");
     $ok &= ok(index($res->content, $token) < 0 && index($text, $token) < 0,
               "$label: the token is in neither the body nor the log");

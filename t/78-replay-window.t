@@ -55,8 +55,9 @@ sub token_of {
     return "$hp." . b64url(Digest::SHA::hmac_sha256($hp, $MAIN));
 }
 
-# The replay key's first byte (flow.c replay_key: SHA-256 of "jws\0" and
-# the signing input, for a token without jti): shmcb's part of the token.
+# The replay key's first byte (verify.c, jwtsso_verify_replay_key: SHA-256
+# of "jws\0" and the signing input, for a token without jti): shmcb's part
+# of the token.
 sub part_byte {
     my $t = shift;
     my ($hp) = $t =~ /^(.*)\.[^.]*$/;

@@ -282,10 +282,81 @@ void jwtsso_session_apply(request_rec *r, const jwtsso_dir_cfg *cfg,
 /* Remove the jwtsso record from the session; 0 or a status. */
 int jwtsso_session_clear(request_rec *r);
 
-/* flow.c: the hooks. */
+/* ---- the flow: flow.c (hooks), headers.c, verify.c, login.c, bearer.c */
+
+/* flow.c: what the module learned about one request (r->request_config),
+ * shared by the hooks with login.c and bearer.c. */
+typedef struct {
+    int parsed;
+    apr_array_header_t *pairs;  /* the query as the client sent it */
+    const char *token;          /* the token parameter, decoded */
+    int ntokens;
+    const char *state;          /* the jwtsso_state parameter */
+    int session_checked;
+    int session_ok;
+    jwtsso_record_t rec;        /* the session's, or the bearer token's */
+} jwtsso_flow_req_t;
+
 int jwtsso_flow_post_perdir(request_rec *r);
 int jwtsso_flow_check_authn(request_rec *r);
 int jwtsso_flow_force_authn(request_rec *r);
+/* The answer to refused client input: 401, not to be cached. */
+int jwtsso_flow_refuse(request_rec *r);
+
+/* headers.c: removes every incoming header a client could use to pose as
+ * us (X-JWTSSO-*, X_JWTSSO_*), and our names from its Connection header. */
+void jwtsso_headers_strip(request_rec *r);
+
+/* verify.c */
+#define JWTSSO_VERIFY_REPLAY_KEY_LEN 32
+/* 8 hex of SHA-256 of the token (r->pool): lets an administrator match
+ * log lines to a token without the token in the log; "-" on a crypto
+ * failure. */
+const char *jwtsso_verify_fingerprint(request_rec *r, const char *token);
+/* Verifies token with cfg's keys and policy: a login token, or with
+ * bearer set a bearer token (an exp required; JWTSSOBearerAudience's
+ * rules for API tokens). On failure *res is cleared and one line is
+ * logged with the level and tag of the reason's row (reasons.c): INFO
+ * JWTSSO002nn for refused input, ERR JWTSSO00415 for an internal fault.
+ * what: "token" or "bearer token", for that line; fp: the token's
+ * fingerprint, or NULL to compute it only if a line is logged. On OK the
+ * caller clears *res (jwtsso_result_clear). */
+jwtsso_reason_t jwtsso_verify_token(request_rec *r,
+                                    const jwtsso_dir_cfg *cfg,
+                                    const char *token, int bearer,
+                                    const char *what, const char *fp,
+                                    jwtsso_result_t *res);
+/* The replay cache key of a verified token into key
+ * (JWTSSO_VERIFY_REPLAY_KEY_LEN bytes): a SHA-256 of its jti (with iss)
+ * if it has one, else of its signing input "header.payload" - never of
+ * the signature, which ECDSA lets anyone re-form (r, n-s) without the
+ * key. All zero on a crypto failure. */
+void jwtsso_verify_replay_key(const jwtsso_result_t *res, const char *token,
+                              unsigned char *key);
+
+/* login.c: the browser login. A request that carries a token in the
+ * query (st->token, once): verified, checked against the state cookie,
+ * consumed once, kept in a fresh session record; answers the redirect to
+ * the same URL without the token, or the refusal (logged). */
+int jwtsso_login_consume(request_rec *r, const jwtsso_dir_cfg *cfg,
+                         jwtsso_flow_req_t *st);
+/* No session: JWTSSOUnauthAction's answer: a redirect to the login page
+ * (with a state cookie under JWTSSOState On) for a request a browser can
+ * follow, else 401 (with a Bearer challenge under JWTSSOAcceptBearer). */
+int jwtsso_login_start(request_rec *r, const jwtsso_dir_cfg *cfg,
+                       jwtsso_flow_req_t *st);
+
+/* bearer.c: JWTSSOAcceptBearer. The token of an "Authorization: Bearer
+ * TOKEN" header (RFC 6750 §2.1), "" for a Bearer header without a token,
+ * NULL for no Bearer header. */
+const char *jwtsso_bearer_find(request_rec *r);
+/* Authenticates this request by token (no session written): OK with the
+ * user and claims applied, or the answer (logged). */
+int jwtsso_bearer_check(request_rec *r, const jwtsso_dir_cfg *cfg,
+                        jwtsso_flow_req_t *st, const char *token);
+/* 401 with a Bearer challenge (RFC 6750 §3) naming error, or none when
+ * error is NULL. */
+int jwtsso_bearer_refuse(request_rec *r, const char *error);
 
 /* handlers.c */
 int jwtsso_handlers_handler(request_rec *r);

@@ -9,10 +9,11 @@
  * on a tag used twice in src/.
  *
  * A token refused for a reason is logged under the reason's tag by
- * verify() in flow.c. The session record reasons are not token refusals:
- * a record we cannot check is "no session" (the unauthenticated action
- * answers), logged by session.c under its own tag JWTSSO00302 at the level
- * given here; their rows have no tag of their own and no status.
+ * jwtsso_verify_token() (verify.c). The session record reasons are not
+ * token refusals: a record we cannot check is "no session" (the
+ * unauthenticated action answers), logged by session.c under its own tag
+ * JWTSSO00302 at the level given here; their rows have no tag of their
+ * own and no status.
  */
 #include "glue.h"
 

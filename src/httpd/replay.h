@@ -6,16 +6,17 @@
  * The module record wires these up: the per-server config and the
  * directive, the pre_config/post_config/child_init hooks, and a call to
  * jwtsso_replay_check() from the module's check_config when some section
- * uses AuthType jwtsso.
+ * uses AuthType jwtsso. The guard is replay.c; the stores behind it,
+ * socache.c and memcache.c (their part is at the end of this file).
  */
 #ifndef JWTSSO_REPLAY_H
 #define JWTSSO_REPLAY_H
 
 #include "httpd.h"
 #include "http_config.h"
+#include "ap_socache.h"
 #include "apr_pools.h"
 #include "apr_time.h"
-
 
 /* The cache used when a server sets no JWTSSOReplayCache, or names shmcb
  * without a size: mod_socache_shmcb in JWTSSO_REPLAY_DEFAULT_SIZE bytes of
@@ -143,5 +144,68 @@ jwtsso_replay_t jwtsso_replay_consume(request_rec *r,
  * memcache: spec never goes through them (the module's own client). */
 jwtsso_replay_t jwtsso_replay_seen(request_rec *r, const unsigned char *key,
                                    size_t keylen);
+
+/* ---- the stores behind the guard (replay.c, socache.c, memcache.c) */
+
+/* The socache instance name and the prefix of memcached keys (socache
+ * cnames: at most 16 characters). */
+#define JWTSSO_REPLAY_NAMESPACE "jwtsso-replay"
+
+typedef struct jwtsso_memcache jwtsso_memcache_t;      /* memcache.c */
+
+/* One store, shared by the servers naming the same spec; made in
+ * post_config (replay.c), its memcache client in each child. */
+typedef struct {
+    const char *spec;                       /* "memcache:host:port" */
+    const ap_socache_provider_t *provider;
+    ap_socache_instance_t *inst;
+    server_rec *s;                          /* the server it was made for */
+    const char *mc_args;    /* memcache: "host:port[,host:port]", or NULL */
+    jwtsso_memcache_t *mc;  /* memcache: our own client, per child */
+} jwtsso_replay_store_t;
+
+/* socache.c: a mod_socache provider as the store. The global mutex that
+ * makes a look-up and a store one step: registered in pre_config (0 or
+ * a status, logged), created in post_config (0 or a status, logged),
+ * reattached in child_init (a failure logged at CRIT: consuming then
+ * answers UNAVAILABLE). */
+int jwtsso_socache_register_mutex(apr_pool_t *pconf, apr_pool_t *plog);
+int jwtsso_socache_create_mutex(apr_pool_t *pconf, server_rec *s);
+void jwtsso_socache_reattach(apr_pool_t *p, server_rec *s);
+/* Under the mutex (waited for at most timeout, microseconds): SEEN when
+ * key is in st, else FRESH once it is stored for ttl seconds from now;
+ * UNAVAILABLE (logged) on any failure. */
+jwtsso_replay_t jwtsso_socache_add(request_rec *r,
+                                   const jwtsso_replay_store_t *st,
+                                   const unsigned char *key, size_t keylen,
+                                   apr_time_t now, apr_time_t ttl,
+                                   apr_interval_time_t timeout);
+/* SEEN, FRESH, or UNAVAILABLE (logged); under the mutex only for a
+ * provider that is not multi-process safe. */
+jwtsso_replay_t jwtsso_socache_get(request_rec *r,
+                                   const jwtsso_replay_store_t *st,
+                                   const unsigned char *key, size_t keylen,
+                                   apr_interval_time_t timeout);
+
+/* memcache.c: the client of a memcache: spec in a child, for servers
+ * "host:port[,host:port...]"; NULL (logged at CRIT) when it cannot be
+ * made. In p, which outlives it. */
+jwtsso_memcache_t *jwtsso_memcache_make(apr_pool_t *p, server_rec *s,
+                                        const char *spec,
+                                        const char *servers);
+/* "add" of key for ttl seconds through st->mc, within timeout: FRESH
+ * (stored), SEEN (there before), UNAVAILABLE (logged: an error, no
+ * answer in time, or the server's one-second pause after a failure). */
+jwtsso_replay_t jwtsso_memcache_add(request_rec *r,
+                                    const jwtsso_replay_store_t *st,
+                                    const unsigned char *key, size_t keylen,
+                                    apr_time_t ttl,
+                                    apr_interval_time_t timeout);
+/* "get" of key through st->mc, within timeout: SEEN, FRESH or
+ * UNAVAILABLE (logged), as jwtsso_memcache_add(). */
+jwtsso_replay_t jwtsso_memcache_get(request_rec *r,
+                                    const jwtsso_replay_store_t *st,
+                                    const unsigned char *key, size_t keylen,
+                                    apr_interval_time_t timeout);
 
 #endif /* JWTSSO_REPLAY_H */
