@@ -198,8 +198,12 @@ static jwtsso_reason_t payload(const parts_t *p, const jwtsso_policy_t *pol,
         return rv;
     }
     rv = jwtsso_claims_check(pol, obj, now, res, p->strings);
-    json_decref(obj);
-    return rv;
+    if (rv != JWTSSO_OK) {
+        json_decref(obj);
+        return rv;
+    }
+    res->payload_obj = obj;
+    return JWTSSO_OK;
 }
 
 jwtsso_reason_t jwtsso_jws_verify(const jwtsso_keyset_t *ks,
@@ -277,6 +281,7 @@ void jwtsso_result_clear(jwtsso_result_t *res)
         return;
     }
     free(res->mem);
+    json_decref((json_t *)res->payload_obj);
     memset(res, 0, sizeof(*res));
 }
 

@@ -212,6 +212,8 @@ typedef struct {
     size_t iss_len, jti_len;
     void *mem;               /* internal: what the pointers point into,
                               * when it was malloc'ed (else NULL) */
+    void *payload_obj;       /* internal: the payload as parsed (a json_t),
+                              * kept for jwtsso_view_result */
 } jwtsso_result_t;
 
 /* Verify token (len bytes, need not be NUL-terminated) at time now (Unix
@@ -329,6 +331,12 @@ jwtsso_reason_t jwtsso_view_make(const char *payload, size_t len,
                                  jwtsso_view_t *view, void *scratch,
                                  size_t scratch_len, char *dropped,
                                  size_t dropped_len);
+/* The same for the payload of a verified token (res->payload), from the
+ * object the verification parsed: the payload is not parsed again. */
+jwtsso_reason_t jwtsso_view_result(const jwtsso_result_t *res,
+                                   size_t budget, jwtsso_view_t *view,
+                                   void *scratch, size_t scratch_len,
+                                   char *dropped, size_t dropped_len);
 
 /* The digest of a section's verification policy that a record is bound
  * to (computed by the glue; opaque here). */

@@ -401,36 +401,21 @@ static size_t choose(const jwtsso_claim_t *claims, const size_t *cost,
     return k;
 }
 
-jwtsso_reason_t jwtsso_view_make(const char *payload, size_t len,
-                                 const char *user, size_t budget,
-                                 jwtsso_view_t *view, void *scratch,
-                                 size_t scratch_len, char *dropped,
-                                 size_t dropped_len)
+/* The view of obj, parsed from a payload of len bytes (which bounds the
+ * claims and the scratch). */
+static jwtsso_reason_t make(const json_t *obj, size_t len, const char *user,
+                            size_t budget, jwtsso_view_t *view,
+                            void *scratch, size_t scratch_len,
+                            char *dropped, size_t dropped_len)
 {
-    json_t *obj = NULL;
     jwtsso_claim_t *claims;
     unsigned char *kept;
     size_t *cost, i, n, nmax, pad, forced, total = 0, k, w;
     out_t o;
-    jwtsso_reason_t rv;
+    jwtsso_reason_t rv = JWTSSO_OK;
 
-    if (dropped != NULL && dropped_len > 0) {
-        dropped[0] = '\0';
-    }
-    if (view == NULL) {
-        return JWTSSO_R_INTERNAL;
-    }
-    memset(view, 0, sizeof(*view));
-    if (payload == NULL) {
-        payload = "{}";
-        len = 2;
-    }
     if (scratch == NULL || scratch_len < jwtsso_view_scratch_len(len)) {
         return JWTSSO_R_INTERNAL;
-    }
-    rv = jwtsso_json_object(payload, len, JWTSSO_R_BAD_PAYLOAD, &obj);
-    if (rv != JWTSSO_OK) {
-        return rv == JWTSSO_R_INTERNAL ? rv : JWTSSO_R_BAD_PAYLOAD;
     }
     n = json_object_size(obj);
     nmax = len / 4 + 2;
@@ -470,9 +455,71 @@ jwtsso_reason_t jwtsso_view_make(const char *payload, size_t len,
     view->cost = total;
 
 done:
-    json_decref(obj);
     if (rv != JWTSSO_OK) {
         memset(view, 0, sizeof(*view));
     }
     return rv;
+}
+
+static jwtsso_reason_t start(jwtsso_view_t *view, char *dropped,
+                             size_t dropped_len)
+{
+    if (dropped != NULL && dropped_len > 0) {
+        dropped[0] = '\0';
+    }
+    if (view == NULL) {
+        return JWTSSO_R_INTERNAL;
+    }
+    memset(view, 0, sizeof(*view));
+    return JWTSSO_OK;
+}
+
+jwtsso_reason_t jwtsso_view_make(const char *payload, size_t len,
+                                 const char *user, size_t budget,
+                                 jwtsso_view_t *view, void *scratch,
+                                 size_t scratch_len, char *dropped,
+                                 size_t dropped_len)
+{
+    json_t *obj = NULL;
+    jwtsso_reason_t rv;
+
+    if ((rv = start(view, dropped, dropped_len)) != JWTSSO_OK) {
+        return rv;
+    }
+    if (payload == NULL) {
+        payload = "{}";
+        len = 2;
+    }
+    if (scratch == NULL || scratch_len < jwtsso_view_scratch_len(len)) {
+        return JWTSSO_R_INTERNAL;
+    }
+    rv = jwtsso_json_object(payload, len, JWTSSO_R_BAD_PAYLOAD, &obj);
+    if (rv != JWTSSO_OK) {
+        return rv == JWTSSO_R_INTERNAL ? rv : JWTSSO_R_BAD_PAYLOAD;
+    }
+    rv = make(obj, len, user, budget, view, scratch, scratch_len, dropped,
+              dropped_len);
+    json_decref(obj);
+    return rv;
+}
+
+jwtsso_reason_t jwtsso_view_result(const jwtsso_result_t *res,
+                                   size_t budget, jwtsso_view_t *view,
+                                   void *scratch, size_t scratch_len,
+                                   char *dropped, size_t dropped_len)
+{
+    jwtsso_reason_t rv;
+
+    if (res == NULL || res->payload_obj == NULL) {
+        return jwtsso_view_make(res ? res->payload : NULL,
+                                res ? res->payload_len : 0,
+                                res ? res->user : NULL, budget, view,
+                                scratch, scratch_len, dropped, dropped_len);
+    }
+    if ((rv = start(view, dropped, dropped_len)) != JWTSSO_OK) {
+        return rv;
+    }
+    return make((const json_t *)res->payload_obj, res->payload_len,
+                res->user, budget, view, scratch, scratch_len, dropped,
+                dropped_len);
 }

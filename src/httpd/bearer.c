@@ -44,7 +44,7 @@ int jwtsso_bearer_refuse(request_rec *r, const char *error)
 }
 
 /* What a verified bearer token gives the app, as a record that lives in
- * r->pool only: the claims view (jwtsso_view_make), no MAC, no sid. */
+ * r->pool only: the claims view (jwtsso_view_result), no MAC, no sid. */
 static int bearer_record(request_rec *r, const jwtsso_result_t *res,
                          jwtsso_record_t *rec)
 {
@@ -53,9 +53,8 @@ static int bearer_record(request_rec *r, const jwtsso_result_t *res,
     char dropped[256];
     jwtsso_view_t v;
 
-    if (jwtsso_view_make(res->payload, res->payload_len, res->user,
-                         JWTSSO_RECORD_CLAIMS_MAX, &v, scratch, slen,
-                         dropped, sizeof(dropped)) != JWTSSO_OK) {
+    if (jwtsso_view_result(res, JWTSSO_RECORD_CLAIMS_MAX, &v, scratch, slen,
+                           dropped, sizeof(dropped)) != JWTSSO_OK) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JWTSSO_LOGNO(00420)
                       "cannot pass the claims of a verified bearer token");
         return 0;

@@ -1521,6 +1521,59 @@ static void fixture(const char *dir, const char *file, long long max_age,
 
 /* The claims view (what the app is given: DESIGN §6), straight from a
  * payload text as the bearer path uses it. */
+/* jwtsso_view_result, from the object a verification kept, gives the
+ * view jwtsso_view_make gives from the payload text. */
+static void test_view_result(void)
+{
+    jwtsso_policy_t pol = policy();
+    jwtsso_result_t res;
+    jwtsso_view_t a, b;
+    char da[64], db[64], *tok, *sa = NULL, *sb = NULL;
+    size_t slen = 0, i;
+    int same;
+
+    memset(&res, 0, sizeof(res));
+    tok = signf(H256, "{\"sub\":\"alice\",\"g\":[\"x\",2],\"r\":1.10,"
+                "\"o\":{\"k\":true},\"iat\":%lld,\"exp\":%lld}", NOW,
+                NOW + 600);
+    if (!CHECK("view_result_verified",
+               tok != NULL && jwtsso_jws_verify(keys, &pol, tok, strlen(tok),
+                                                NOW, &res) == JWTSSO_OK
+               && res.payload_obj != NULL)) {
+        goto done;
+    }
+    slen = jwtsso_view_scratch_len(res.payload_len);
+    sa = malloc(slen);
+    sb = malloc(slen);
+    if (!CHECK("view_result_setup", sa != NULL && sb != NULL)) {
+        goto done;
+    }
+    same = jwtsso_view_result(&res, 20, &a, sa, slen, da, sizeof(da))
+               == JWTSSO_OK
+           && jwtsso_view_make(res.payload, res.payload_len, res.user, 20,
+                               &b, sb, slen, db, sizeof(db)) == JWTSSO_OK
+           && a.nclaims == b.nclaims && a.nclaims > 0
+           && a.truncated == b.truncated && a.truncated
+           && strcmp(da, db) == 0 && a.cost == b.cost
+           && strcmp(a.claims_json, b.claims_json) == 0;
+    for (i = 0; same && i < a.nclaims; i++) {
+        same = strcmp(a.claims[i].name, b.claims[i].name) == 0
+               && strcmp(a.claims[i].value, b.claims[i].value) == 0
+               && a.claims[i].type == b.claims[i].type;
+    }
+    CHECK("view_result_as_view_make", same);
+    /* a result without the kept object (cleared): no view from it */
+    jwtsso_result_clear(&res);
+    CHECK("view_result_cleared",
+          jwtsso_view_result(&res, 2048, &a, sa, slen, NULL, 0) == JWTSSO_OK
+          && a.nclaims == 0);
+done:
+    jwtsso_result_clear(&res);
+    free(tok);
+    free(sa);
+    free(sb);
+}
+
 static void test_view(void)
 {
     static const char payload[] =
@@ -1605,6 +1658,7 @@ static void test_view(void)
           && strcmp(v.claims_json, "{\"sub\":\"alice\"}") == 0
           && strncmp(dropped, "name,groups,big", 15) == 0);
     free(scratch);
+    test_view_result();
 
     /* many members: the scan's array comes from the scratch too */
     big = malloc(8 * 1000 + 16);
