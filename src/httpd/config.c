@@ -171,6 +171,14 @@ typedef struct {
     const word_t *words;
 } words_slot_t;
 
+/* A const char * field: a path on this site, or an absolute http(s) URL
+ * (with a fragment only when fragment_ok). */
+typedef struct {
+    slot_t slot;
+    int fragment_ok;
+    const char *example;        /* a good value, for the error */
+} url_slot_t;
+
 static void *field(void *dv, const slot_t *s)
 {
     return (char *)dv + s->offset;
@@ -260,9 +268,6 @@ static const char *set_value_slot(cmd_parms *cmd, void *dv, const char *arg)
     return NULL;
 }
 
-/* ------------------------------------------------------------------ */
-/* The directives with a setter of their own.                           */
-
 /* A path on this site, or an absolute http(s) URL without userinfo (and
  * without fragment unless fragment_ok); "//host" and "/\host" are URLs to
  * a browser, not paths. */
@@ -279,36 +284,23 @@ static int url_ok(apr_pool_t *p, const char *arg, int fragment_ok)
            && (fragment_ok || !u.fragment);
 }
 
-static const char *set_endpoint(cmd_parms *cmd, void *dv, const char *arg)
+static const char *set_url_slot(cmd_parms *cmd, void *dv, const char *arg)
 {
-    jwtsso_dir_cfg *c = dv;
+    const url_slot_t *s = cmd->info;
 
-    if (!url_ok(cmd->temp_pool, arg, 0)) {
+    if (!url_ok(cmd->temp_pool, arg, s->fragment_ok)) {
         return apr_psprintf(cmd->pool, "%s: '%s' is not an absolute "
                             "http(s) URL or a path starting with '/'; "
-                            "write e.g. https://idp.example.com/login",
-                            cmd->cmd->name, arg);
+                            "write e.g. %s", cmd->cmd->name, arg,
+                            s->example);
     }
-    c->endpoint = arg;
-    jwtsso_config_mark(cmd, c, JWTSSO_SET_ENDPOINT);
+    *(const char **)field(dv, &s->slot) = arg;
+    jwtsso_config_mark(cmd, dv, s->slot.bit);
     return NULL;
 }
 
-static const char *set_logout_redirect(cmd_parms *cmd, void *dv,
-                                       const char *arg)
-{
-    jwtsso_dir_cfg *c = dv;
-
-    if (!url_ok(cmd->temp_pool, arg, 1)) {
-        return apr_psprintf(cmd->pool, "%s: '%s' is not an absolute "
-                            "http(s) URL or a path starting with '/'; "
-                            "write e.g. https://idp.example.com/logout",
-                            cmd->cmd->name, arg);
-    }
-    c->logout_redirect = arg;
-    jwtsso_config_mark(cmd, c, JWTSSO_SET_LOGOUT_REDIRECT);
-    return NULL;
-}
+/* ------------------------------------------------------------------ */
+/* The directives with a setter of their own.                           */
 
 static const char *set_public_url(cmd_parms *cmd, void *dv, const char *arg)
 {
@@ -408,6 +400,8 @@ static const word_t pass_words[] = {
     ((void *)&(number_slot_t){ SLOT(f, bit), min, max, what, off_ok })
 #define WORDS(f, bit, words) \
     ((void *)&(words_slot_t){ SLOT(f, bit), words })
+#define URL(f, bit, fragment_ok, example) \
+    ((void *)&(url_slot_t){ SLOT(f, bit), fragment_ok, example })
 
 #define SECONDS "a whole number of seconds"
 
@@ -415,7 +409,9 @@ static const word_t pass_words[] = {
 #define DIRS (RSRC_CONF | OR_AUTHCFG)
 
 const command_rec jwtsso_config_cmds[] = {
-    AP_INIT_TAKE1(JWTSSO_D_ENDPOINT, set_endpoint, NULL, DIRS,
+    AP_INIT_TAKE1(JWTSSO_D_ENDPOINT, set_url_slot,
+        URL(endpoint, JWTSSO_SET_ENDPOINT, 0,
+            "https://idp.example.com/login"), DIRS,
         "URL where browsers log in (no default)"),
     AP_INIT_TAKE1(JWTSSO_D_SECRET, jwtsso_keyconf_set_secret, NULL, KEYS,
         "HMAC secret: literal, file:PATH, env:NAME or base64:DATA"),
@@ -490,7 +486,9 @@ const command_rec jwtsso_config_cmds[] = {
     AP_INIT_TAKE1(JWTSSO_D_PASS_CLAIMS, set_words_slot,
         WORDS(pass_claims, JWTSSO_SET_PASS_CLAIMS, pass_words), DIRS,
         "pass claims as env, headers, both or none (default env)"),
-    AP_INIT_TAKE1(JWTSSO_D_LOGOUT_REDIRECT, set_logout_redirect, NULL, DIRS,
+    AP_INIT_TAKE1(JWTSSO_D_LOGOUT_REDIRECT, set_url_slot,
+        URL(logout_redirect, JWTSSO_SET_LOGOUT_REDIRECT, 1,
+            "https://idp.example.com/logout"), DIRS,
         "where jwtsso-logout sends the browser (default: a page)"),
     AP_INIT_TAKE1(JWTSSO_D_REPLAY_CACHE, jwtsso_replay_set, NULL, RSRC_CONF,
         "socache store of consumed tokens: PROVIDER[:ARGS] or none "
