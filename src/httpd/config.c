@@ -345,8 +345,7 @@ static const char *set_algorithms(cmd_parms *cmd, void *dv, const char *arg)
                             "case-sensitive)", cmd->cmd->name, arg,
                             strcasecmp(arg, "none") ? ""
                             : " (unsigned tokens are never accepted)",
-                            jwtsso_config_alg_list(cmd->temp_pool,
-                                                   ~0u));
+                            jwtsso_config_alg_list(cmd->temp_pool, ~0u));
     }
     if (!(c->set_bits & JWTSSO_SET_ALGS)) {
         c->algs = 0;    /* this section's list replaces the parent's */
