@@ -25,7 +25,7 @@ static void register_hooks(apr_pool_t *p)
     (void)p;
     ap_hook_pre_config(jwtsso_replay_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_pre_config(jwtsso_bcache_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
-    ap_hook_check_config(jwtsso_cfg_check, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_check_config(jwtsso_startup_check, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(jwtsso_replay_post_config, NULL, NULL,
                         APR_HOOK_MIDDLE);
     ap_hook_child_init(jwtsso_replay_child_init, NULL, NULL, APR_HOOK_MIDDLE);
@@ -42,11 +42,11 @@ static void register_hooks(apr_pool_t *p)
 
 AP_DECLARE_MODULE(auth_jwtsso) = {
     STANDARD20_MODULE_STUFF,
-    jwtsso_cfg_create_dir,      /* per-directory config */
-    jwtsso_cfg_merge_dir,       /* merge per-directory */
+    jwtsso_config_create_dir,   /* per-directory config */
+    jwtsso_config_merge_dir,    /* merge per-directory */
     jwtsso_replay_create_srv,   /* per-server config: the replay cache */
     jwtsso_replay_merge_srv,    /* merge per-server */
-    jwtsso_cfg_cmds,            /* directives */
+    jwtsso_config_cmds,         /* directives */
     register_hooks,
     AP_MODULE_FLAG_NONE
 };

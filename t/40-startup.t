@@ -167,11 +167,25 @@ my @bad = (
     [ 'JWTSSOSessionMaxAge 0', qr/JWTSSOSessionMaxAge: '0' is not a whole number of seconds from 1 to/ ],
     [ 'JWTSSOMaxTokenSize 100', qr/JWTSSOMaxTokenSize: '100' is not a size in bytes from 256 to 65536/ ],
     [ 'JWTSSOUnauthAction maybe', qr/JWTSSOUnauthAction: 'maybe' is not one of auto, redirect, 401, pass/ ],
+    [ 'JWTSSOPassClaims all', qr/JWTSSOPassClaims: 'all' is not one of env, headers, both, none/ ],
+    [ 'JWTSSOState yes', qr/JWTSSOState must be On or Off/ ],
+    [ 'JWTSSOClockSkew 5s', qr/JWTSSOClockSkew: '5s' is not a whole number of seconds from 0 to 3600/ ],
+    [ 'JWTSSOClockSkew ""', qr/JWTSSOClockSkew takes one argument/ ],
+    [ 'JWTSSOMaxAge 31536001', qr/JWTSSOMaxAge: '31536001' is not a whole number of seconds from 1 to 31536000, or off/ ],
+    [ 'JWTSSOSessionMaxAge off', qr/JWTSSOSessionMaxAge: 'off' is not a whole number of seconds from 1 to 31536000(?!, or off)/ ],
+    [ 'JWTSSOMaxTokenSize 65537', qr/JWTSSOMaxTokenSize: '65537' is not a size in bytes from 256 to 65536/ ],
     [ 'JWTSSOPublicURL ftp://x', qr{JWTSSOPublicURL: 'ftp://x' is not of the form scheme://host\[:port\]\[/mount\]; write e\.g\. https://www\.example\.com} ],
     [ 'JWTSSOPublicURL https://u@host', qr{JWTSSOPublicURL: 'https://u\@host' is not of the form scheme://host} ],
     [ 'JWTSSOPublicURL https://host/?q=1', qr{JWTSSOPublicURL: 'https://host/\?q=1' is not of the form} ],
     [ 'JWTSSOAuthEndpoint not-a-url', qr{JWTSSOAuthEndpoint: 'not-a-url' is not an absolute http\(s\) URL or a path starting with '/'; write e\.g\. https://idp\.example\.com/login} ],
     [ 'JWTSSOAuthEndpoint //idp.example.test/login', qr{JWTSSOAuthEndpoint: '//idp\.example\.test/login' is not an absolute} ],
+    # a browser reads "/\host" as "//host": another site, not a path (httpd
+    # doubles the backslash in its message)
+    [ 'JWTSSOAuthEndpoint /\\idp.example.test/login', qr{JWTSSOAuthEndpoint: '/\\+idp\.example\.test/login' is not an absolute} ],
+    [ 'JWTSSOAuthEndpoint https://idp.example.test/login#x', qr{JWTSSOAuthEndpoint: 'https://idp\.example\.test/login#x' is not an absolute} ],
+    [ 'JWTSSOLogoutRedirect /\\idp.example.test/', qr{JWTSSOLogoutRedirect: '/\\+idp\.example\.test/' is not an absolute http\(s\) URL or a path starting with '/'; write e\.g\. https://idp\.example\.com/logout} ],
+    [ 'JWTSSOLogoutRedirect ftp://idp.example.test/', qr{JWTSSOLogoutRedirect: 'ftp://idp\.example\.test/' is not an absolute} ],
+    [ 'JWTSSOIssuer a b', qr/JWTSSOIssuer takes one argument/ ],
     [ 'JWTSSOTokenParam "a b"', qr/JWTSSOTokenParam: 'a b' is not a plain name; use letters, digits, '_', '-' and '\.'/ ],
     [ 'JWTSSOReturnParam "x&y"', qr/JWTSSOReturnParam: 'x&y' is not a plain name/ ],
     # an empty quoted argument is no argument to httpd's parser
@@ -188,6 +202,32 @@ config_ok('good values',
           location(extra => join "\n    ", 'JWTSSOMaxAge off', 'JWTSSOClockSkew 3600',
                    'JWTSSOUnauthAction PASS', 'JWTSSOPublicURL https://www.example.test:8443/mount/',
                    'JWTSSOTokenParam id_token', 'JWTSSOUserClaim preferred_username',
-                   'JWTSSOSessionMaxAge 60', 'JWTSSOMaxTokenSize 256'));
+                   'JWTSSOSessionMaxAge 60', 'JWTSSOMaxTokenSize 256', 'JWTSSOClockSkew 0',
+                   'JWTSSOPassClaims Both', 'JWTSSOState off', 'JWTSSOAcceptBearer On',
+                   'JWTSSOBearerCache Off', 'JWTSSOTrustForwarded On', 'JWTSSOStripHeaders Off',
+                   'JWTSSOLogoutRedirect https://idp.example.test/logout#done',
+                   'JWTSSOIssuer https://idp.example.test', 'JWTSSOAudience app',
+                   'JWTSSOBearerAudience api', 'JWTSSOReturnParam next'));
+
+# ------------------------------------------------------------------ a directive twice, and merges
+
+# the last of two lines wins, Off after On too
+config_bad('JWTSSOAllowShortSecret On, then Off: a short secret is refused',
+           location(secret => "JWTSSOAllowShortSecret On\n    JWTSSOAllowShortSecret Off\n    JWTSSOSecret \"short-secret\""),
+           [ qr/JWTSSOSecret: the secret is 12 bytes/ ]);
+config_ok('JWTSSOAllowShortSecret Off, then On: a short secret is accepted',
+          location(secret => "JWTSSOAllowShortSecret Off\n    JWTSSOAllowShortSecret On\n    JWTSSOSecret \"short-secret\""));
+config_bad('JWTSSOUnauthAction 401, then auto: the endpoint is needed again',
+           location(endpoint => undef, extra => "JWTSSOUnauthAction 401\n    JWTSSOUnauthAction auto"),
+           [ qr/JWTSSO00101: .*has no JWTSSOAuthEndpoint/ ]);
+
+# a child inherits what it does not set, and can set the default back
+my $parent_401 = "<Location />\n    JWTSSOUnauthAction 401\n</Location>\n";
+config_ok('JWTSSOUnauthAction 401 in a parent: inherited', $parent_401 . location(endpoint => undef));
+config_bad('JWTSSOUnauthAction 401 in a parent, auto in the child: the default set back',
+           $parent_401 . location(endpoint => undef, extra => 'JWTSSOUnauthAction auto'),
+           [ qr/JWTSSO00101: <Location \/app> .*has no JWTSSOAuthEndpoint/ ]);
+config_ok('JWTSSOUnauthAction 401 in a parent, other directives in the child: still inherited',
+          $parent_401 . location(endpoint => undef, extra => "JWTSSOClockSkew 10\n    JWTSSOState Off"));
 
 done_testing();

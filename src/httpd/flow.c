@@ -92,7 +92,7 @@ int jwtsso_flow_post_perdir(request_rec *r)
         /* a configuration that uses the module strips spoofed headers
          * everywhere, an AuthType None path of a proxied app too, unless
          * JWTSSOStripHeaders Off (a backend this server proxies to) */
-        if (jwtsso_cfg_used() && dir_cfg(r)->strip_headers) {
+        if (jwtsso_startup_used() && dir_cfg(r)->strip_headers) {
             jwtsso_headers_strip(r);
         }
         return DECLINED;
@@ -135,7 +135,7 @@ static int session_ok(request_rec *r, const jwtsso_dir_cfg *cfg,
 
 static int configured(request_rec *r, const jwtsso_dir_cfg *cfg)
 {
-    if (cfg->keys && jwtsso_cfg_record_key(cfg)) {
+    if (cfg->keys && jwtsso_keyconf_record_key(cfg)) {
         return 1;
     }
     ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JWTSSO_LOGNO(00413)

@@ -109,7 +109,7 @@ typedef struct {
     int public_https;
     int trust_forwarded;
     int state;
-    jwtsso_unauth_t unauth;
+    int unauth;                     /* jwtsso_unauth_t */
     long long session_max_age;
     long long max_token_size;
     unsigned max_kidless;           /* JWTSSOMaxKeysWithoutKid */
@@ -119,40 +119,40 @@ typedef struct {
     const char *logout_redirect;
     const char *where;              /* file:line of the first JWTSSO line */
 
-    /* Which directives this section sets (C11 anonymous members):
-     * set_bits reads them all at once, so merging with a section that
-     * sets none of ours costs a pointer, not a copy. */
-    union {
-        struct {
-            unsigned int endpoint_set:1;
-            unsigned int keys_set:1;
-            unsigned int algs_set:1;
-            unsigned int issuer_set:1;
-            unsigned int audience_set:1;
-            unsigned int session_key_set:1;
-            unsigned int allow_short_set:1;
-            unsigned int max_age_set:1;
-            unsigned int skew_set:1;
-            unsigned int user_claim_set:1;
-            unsigned int token_param_set:1;
-            unsigned int return_param_set:1;
-            unsigned int public_url_set:1;
-            unsigned int trust_forwarded_set:1;
-            unsigned int state_set:1;
-            unsigned int unauth_set:1;
-            unsigned int session_max_age_set:1;
-            unsigned int max_token_size_set:1;
-            unsigned int accept_bearer_set:1;
-            unsigned int bearer_cache_set:1;
-            unsigned int pass_claims_set:1;
-            unsigned int logout_redirect_set:1;
-            unsigned int bearer_audience_set:1;
-            unsigned int strip_headers_set:1;
-            unsigned int max_kidless_set:1;
-        };
-        unsigned int set_bits;
-    };
+    /* Which directives this section sets: one JWTSSO_SET_* bit each.
+     * The merge takes a field from the child when the child's bit is set
+     * (never "the child still holds the default"), and shares a section
+     * that sets none of ours instead of copying it (config.c). */
+    unsigned int set_bits;
 } jwtsso_dir_cfg;
+
+/* jwtsso_dir_cfg.set_bits; JWTSSO_SET_PUBLIC_URL covers public_origin,
+ * public_mount and public_https, which JWTSSOPublicURL sets together. */
+#define JWTSSO_SET_ENDPOINT         (1u << 0)
+#define JWTSSO_SET_KEYS             (1u << 1)
+#define JWTSSO_SET_ALGS             (1u << 2)
+#define JWTSSO_SET_ISSUER           (1u << 3)
+#define JWTSSO_SET_AUDIENCE         (1u << 4)
+#define JWTSSO_SET_SESSION_KEY      (1u << 5)
+#define JWTSSO_SET_ALLOW_SHORT      (1u << 6)
+#define JWTSSO_SET_MAX_AGE          (1u << 7)
+#define JWTSSO_SET_SKEW             (1u << 8)
+#define JWTSSO_SET_USER_CLAIM       (1u << 9)
+#define JWTSSO_SET_TOKEN_PARAM      (1u << 10)
+#define JWTSSO_SET_RETURN_PARAM     (1u << 11)
+#define JWTSSO_SET_PUBLIC_URL       (1u << 12)
+#define JWTSSO_SET_TRUST_FORWARDED  (1u << 13)
+#define JWTSSO_SET_STATE            (1u << 14)
+#define JWTSSO_SET_UNAUTH           (1u << 15)
+#define JWTSSO_SET_SESSION_MAX_AGE  (1u << 16)
+#define JWTSSO_SET_MAX_TOKEN_SIZE   (1u << 17)
+#define JWTSSO_SET_ACCEPT_BEARER    (1u << 18)
+#define JWTSSO_SET_BEARER_CACHE     (1u << 19)
+#define JWTSSO_SET_PASS_CLAIMS      (1u << 20)
+#define JWTSSO_SET_LOGOUT_REDIRECT  (1u << 21)
+#define JWTSSO_SET_BEARER_AUDIENCE  (1u << 22)
+#define JWTSSO_SET_STRIP_HEADERS    (1u << 23)
+#define JWTSSO_SET_MAX_KIDLESS      (1u << 24)
 
 /* bcache.c: the per-process cache of verified bearer tokens (HMAC and
  * public-key alike): JWTSSOBearerCacheSize N (main server only; default
@@ -202,18 +202,43 @@ typedef struct {
  * JWTSSO_R_INTERNAL). */
 const jwtsso_reasons_row_t *jwtsso_reasons_get(jwtsso_reason_t why);
 
-/* config.c */
-void *jwtsso_cfg_create_dir(apr_pool_t *p, char *dir);
-void *jwtsso_cfg_merge_dir(apr_pool_t *p, void *basev, void *addv);
-extern const command_rec jwtsso_cfg_cmds[];
-int jwtsso_cfg_check(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
-                     server_rec *s);
+/* config.c: the directive table, and the per-directory configuration's
+ * creation and merge. */
+void *jwtsso_config_create_dir(apr_pool_t *p, char *dir);
+void *jwtsso_config_merge_dir(apr_pool_t *p, void *basev, void *addv);
+extern const command_rec jwtsso_config_cmds[];
+/* "file:line" of the directive being read, in cmd->pool. */
+const char *jwtsso_config_where(cmd_parms *cmd);
+/* A setter's last step: mark the JWTSSO_SET_* bit of what it set, and
+ * keep where the section's first directive of ours is. */
+void jwtsso_config_mark(cmd_parms *cmd, jwtsso_dir_cfg *c, unsigned int bit);
+/* The names of the algorithms in the JWTSSO_ALGBIT set algs, joined by
+ * spaces ("" for none), in p. */
+const char *jwtsso_config_alg_list(apr_pool_t *p, unsigned algs);
+
+/* keyconf.c: the key directives (JWTSSOSecret, JWTSSOSessionKey,
+ * JWTSSOVerifyKey, JWTSSOVerifyJWKS); keys become ready objects once, in
+ * the setter, on the config pool. */
+const char *jwtsso_keyconf_set_secret(cmd_parms *cmd, void *dv,
+                                      const char *arg);
+const char *jwtsso_keyconf_set_session_key(cmd_parms *cmd, void *dv,
+                                           const char *arg);
+const char *jwtsso_keyconf_set_verify_key(cmd_parms *cmd, void *dv,
+                                          const char *a1, const char *a2);
+const char *jwtsso_keyconf_set_verify_jwks(cmd_parms *cmd, void *dv,
+                                           const char *arg);
+/* The session record key in force for cfg, or NULL. */
+const jwtsso_mackey_t *jwtsso_keyconf_record_key(const jwtsso_dir_cfg *cfg);
+
+/* startup.c: the check_config hook: every section under AuthType jwtsso
+ * has what a request will need, and the modules it relies on are
+ * loaded. */
+int jwtsso_startup_check(apr_pool_t *pconf, apr_pool_t *plog,
+                         apr_pool_t *ptemp, server_rec *s);
 /* 1 when some section of the running configuration uses AuthType jwtsso
  * (check_config saw it): spoofed X-JWTSSO-* headers are then removed from
  * every request, not only from those under AuthType jwtsso. */
-int jwtsso_cfg_used(void);
-/* The session record key in force for cfg, or NULL. */
-const jwtsso_mackey_t *jwtsso_cfg_record_key(const jwtsso_dir_cfg *cfg);
+int jwtsso_startup_used(void);
 
 /* policy.c: the digest of a section's verification policy that its
  * session records are bound to (JWTSSO_POLICY_LEN bytes). */

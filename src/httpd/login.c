@@ -163,7 +163,7 @@ static const char *make_record(request_rec *r, const jwtsso_dir_cfg *cfg,
 
     jwtsso_session_binding(r, cfg, &realm, &origin, &policy);
     record = sid && policy
-           ? jwtsso_record_make(jwtsso_cfg_record_key(cfg), realm, origin,
+           ? jwtsso_record_make(jwtsso_keyconf_record_key(cfg), realm, origin,
                                 policy, res->user, now,
                                 now + cfg->session_max_age, sid,
                                 res->payload, res->payload_len, dropped,

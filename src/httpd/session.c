@@ -55,7 +55,7 @@ jwtsso_reason_t jwtsso_session_check(request_rec *r,
 {
     const char *realm, *origin;
     const unsigned char *policy;
-    const jwtsso_mackey_t *key = jwtsso_cfg_record_key(cfg);
+    const jwtsso_mackey_t *key = jwtsso_keyconf_record_key(cfg);
     long long now = (long long)apr_time_sec(r->request_time);
     size_t len = strlen(text), scratch_len;
     jwtsso_reason_t why;
