@@ -1,7 +1,7 @@
 // mkfixtures.js DIR - tokens made by jsonwebtoken (node) for test_core and
 // test_keys.
 //
-// Uses require('jsonwebtoken') from NODE_PATH (run-unit.sh points it at
+// Uses require('jsonwebtoken') from NODE_PATH (mkfixtures.sh points it at
 // node/node_modules). The secret is shared with mkfixtures.py and
 // t/unit/test_core.c.
 'use strict';
@@ -33,7 +33,7 @@ put('node_expired.jwt',
     jwt.sign({ sub: 'alice', iat: now - 7200 }, SECRET,
              { expiresIn: '1h', algorithm: 'HS256' }));
 
-// Public-key tokens for test_keys, signed with the keys run-unit.sh made
+// Public-key tokens for test_keys, signed with the keys mkfixtures.sh made
 // with openssl(1): RS*/PS* with rsa2048, ES256/384/512 with ec256/384/521.
 const crypto = require('crypto');
 

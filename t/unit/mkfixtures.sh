@@ -3,10 +3,13 @@
 # openssl(1), tokens by jsonwebtoken (node, mkfixtures.js) and PyJWT
 # (Debian's python3-jwt, mkfixtures.py).
 #
-# Exit 0: all made. Exit 77, with the reason on stderr: node's
-# jsonwebtoken (NODE_PATH, default the repo's node/node_modules) or PyJWT
-# is missing, so the tokens are not made (make check then skips the
-# programs that need them). Anything else: an error.
+# Exit 0: all made. Exit 77, with the reason as the last line on stderr:
+# node's jsonwebtoken (NODE_PATH, default the repo's node/node_modules) or
+# PyJWT is missing, so the tokens are not made (make check then reports
+# the programs that need them as SKIP). Anything else: an error.
+# JWTSSO_PYTHON (default Debian's /usr/bin/python3) and JWTSSO_NODE
+# (default node from PATH) name the interpreters: =/nonexistent shows
+# what a machine without them reports.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -16,19 +19,22 @@ mkdir -p "$k"
 NODE_PATH=${NODE_PATH:-$top/node/node_modules}
 export NODE_PATH
 
+node=${JWTSSO_NODE:-node}
+python=${JWTSSO_PYTHON:-/usr/bin/python3}
+
 # The tools first, so a skip costs no key generation.
-if ! command -v node >/dev/null 2>&1; then
-    echo "mkfixtures.sh: node not found (apt-get install nodejs npm)" >&2
+if ! command -v "$node" >/dev/null 2>&1; then
+    echo "mkfixtures.sh: $node not found (apt-get install nodejs npm)" >&2
     exit 77
 fi
-if ! node -e "require('jsonwebtoken')" 2>/dev/null; then
+if ! "$node" -e "require('jsonwebtoken')" 2>/dev/null; then
     echo "mkfixtures.sh: jsonwebtoken not found in NODE_PATH=$NODE_PATH" \
          "(run: cd node && npm ci)" >&2
     exit 77
 fi
 # Debian's python3 and python3-jwt, not whatever python3 is first on PATH.
-if ! /usr/bin/python3 -c 'import jwt' 2>/dev/null; then
-    echo "mkfixtures.sh: PyJWT not found for /usr/bin/python3" \
+if ! "$python" -c 'import jwt' 2>/dev/null; then
+    echo "mkfixtures.sh: PyJWT not found for $python" \
          "(apt-get install python3-jwt)" >&2
     exit 77
 fi
@@ -69,5 +75,5 @@ printf 'this is not a key\n' >"$k/garbage.pem"
 printf -- '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n' \
     >"$k/badder.pem"
 
-node "$here/mkfixtures.js" "$k"
-/usr/bin/python3 "$here/mkfixtures.py" "$k"
+"$node" "$here/mkfixtures.js" "$k"
+"$python" "$here/mkfixtures.py" "$k"

@@ -196,7 +196,7 @@ static void test_roundtrip(void)
     CHECK("b64_roundtrip_guarded_0_200", ok);
 
     /* exactly sized heap buffers, so ASan sees any byte past the end, and
-     * texts up to 200 characters from up to 200 bytes */
+     * texts of up to 268 characters, from up to 200 bytes */
     for (len = 0; len <= MAXLEN; len++) {
         for (i = 0; i < len; i++) {
             bytes[i] = (unsigned char)rnd();

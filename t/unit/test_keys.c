@@ -3,9 +3,10 @@
  * key.c (families, alg masks, RS/PS/ES/EdDSA verification), pkey.c (PEM)
  * and jwks.c (JWK Sets), linking only the core.
  *
- * Usage: test_keys [FIXTURE_DIR]. Without a directory only the RFC
- * vectors and the JWK Set checks run; run-unit.sh makes keys with
- * openssl(1) and tokens with jsonwebtoken and node's crypto into one.
+ * Usage: test_keys [FIXTURE_DIR] (default $UNIT_FIXTURES, which `make
+ * check` sets). Without fixtures only the RFC vectors and the JWK Set
+ * checks run and the program reports SKIP (77); mkfixtures.sh makes keys
+ * with openssl(1) and tokens with jsonwebtoken and node's crypto.
  * RFC vectors are named by section; every base64url text below decodes
  * (they verify, which no typo would).
  */
@@ -1254,7 +1255,7 @@ done:
 }
 
 /* ---------------------------------------------------------------------
- * PEM keys and tokens made at test time (run-unit.sh, mkfixtures.js)
+ * PEM keys and tokens made at test time (mkfixtures.sh, mkfixtures.js)
  */
 
 /* A fixture's bytes (unit.h), from the fixture directory. */
@@ -1606,8 +1607,8 @@ int main(int argc, char **argv)
     test_jwks_mixed();
     test_err_queue();
     test_many_keys();
-    if (argc > 1) {
-        fixdir = argv[1];
+    fixdir = unit_fixtures(argc, argv, "PEM keys and tokens of jsonwebtoken");
+    if (fixdir != NULL) {
         test_pem_rsa();
         test_pem_ec_okp();
         test_pem_refused();
@@ -1623,9 +1624,6 @@ int main(int argc, char **argv)
             }
         }
         CHECK("every_keyerr_tested", all);
-    }
-    else {
-        NOTE("no fixture directory: PEM keys and node tokens not tested");
     }
     return unit_done();
 }
