@@ -11,7 +11,7 @@ set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 if [ $# -eq 0 ]; then
-    set -- t/unit/test_core t/unit/test_keys t/unit/test_jscan t/unit/test_vcache t/unit/test_b64
+    set -- t/unit/test_core t/unit/test_keys t/unit/test_jscan t/unit/test_b64
 fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/jwtsso-unit.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
