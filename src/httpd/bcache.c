@@ -2,15 +2,14 @@
  * bcache.c - the per-process cache of verified bearer tokens
  * (JWTSSOBearerCacheSize, JWTSSOBearerCache; DESIGN §8).
  *
- * A bearer token signed with a public key (RS*, PS*, ES*, EdDSA) costs a
- * public-key verification per request, and even an HMAC one costs its
- * JSON parse, claim checks and claims view again (scripts/bench's bearer
- * rows, with and without the cache, measure it); API clients send the
- * same token until it expires. Each httpd child keeps the last verified
+ * API clients send the same token until it expires, and each request
+ * would cost a signature check (public-key for RS*, PS*, ES*, EdDSA), a
+ * JSON parse, claim checks and a claims view (scripts/bench's bearer rows
+ * with and without the cache). Each httpd child keeps the last verified
  * ones, keyed by SHA-256 over what decides the verdict (the section's key
  * set, algorithms, issuer, audience, user claim, skew and size cap) and
- * the whole token, holding what the app is given (user and claims), valid
- * until the token's own exp and never longer.
+ * the whole token, holding what the app is given, valid until the token's
+ * own exp (or the end the login rules give it) and never longer.
  *
  * Only a verified token is ever stored, and only under the exact bytes of
  * that token and that policy, so a cache hit grants nothing a verification
@@ -27,13 +26,12 @@
  * JWTSSOMaxKeysWithoutKid signature checks. Its own cache, so a flood of
  * forged tokens never evicts a verified one.
  *
- * Each cache is an APR hash from key to entry and a ring of its entries,
- * most recently used first, under one mutex: the event and worker MPMs
- * run a child's requests on many threads. Per child rather than shared
- * (mod_socache): a hit then copies from the child's own memory with no
- * cross-process lock, and a token sent again mostly reaches a child that
- * has it (keep-alive). Memory is bounded: at most `cap` entries (the least
- * recently used one makes room), each blob at most max_blob bytes.
+ * Each is an APR hash from key to entry and a ring of the entries, most
+ * recently used first, under one mutex (the event and worker MPMs run a
+ * child's requests on many threads); per child, not shared through
+ * mod_socache, so a hit takes no cross-process lock. Bounded: at most
+ * `cap` entries (the least recently used makes room), blobs of at most
+ * max_blob bytes.
  */
 #include "glue.h"
 
@@ -106,16 +104,6 @@ static lru_t *lru_make(apr_pool_t *p, size_t cap, size_t max_blob)
     c->max_blob = max_blob;
     c->ring.next = c->ring.prev = &c->ring;
     return c;
-}
-
-static void lru_free_blobs(lru_t *c)
-{
-    size_t i;
-
-    for (i = 0; c && i < c->used; i++) {
-        free(c->slots[i].blob);
-        c->slots[i].blob = NULL;
-    }
 }
 
 static void unlink_entry(entry_t *e)
@@ -191,17 +179,15 @@ static void lru_put(lru_t *c, const unsigned char *key, long long now,
         old = e->blob;
     }
     else {
+        if (!c->free && c->used == c->cap) {
+            old = drop(c, c->ring.prev);
+        }
         if (c->free) {
             e = c->free;
             c->free = e->next;
         }
-        else if (c->used < c->cap) {
-            e = &c->slots[c->used++];
-        }
         else {
-            e = c->ring.prev;
-            old = drop(c, e);
-            c->free = e->next;
+            e = &c->slots[c->used++];
         }
         memcpy(e->key, key, KEY_LEN);
         apr_hash_set(c->index, e->key, KEY_LEN, e);
@@ -248,11 +234,16 @@ int jwtsso_bcache_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
 /* Registered after the mutexes were made: runs before their cleanups. */
 static apr_status_t bcache_free(void *data)
 {
+    lru_t *c[2] = { cache, refusals };
+    size_t i, k;
+
     (void)data;
-    lru_free_blobs(cache);
-    cache = NULL;
-    lru_free_blobs(refusals);
-    refusals = NULL;
+    for (k = 0; k < 2; k++) {
+        for (i = 0; c[k] && i < c[k]->used; i++) {
+            free(c[k]->slots[i].blob);
+        }
+    }
+    cache = refusals = NULL;
     EVP_MD_free(sha256);
     sha256 = NULL;
     return APR_SUCCESS;
@@ -284,16 +275,11 @@ void jwtsso_bcache_child_init(apr_pool_t *p, server_rec *s)
     apr_pool_cleanup_register(p, NULL, bcache_free, apr_pool_cleanup_null);
 }
 
-/* Append a string and its NUL (NULL as a lone 0xff). */
+/* Append s and its NUL. */
 static char *put_str(char *p, const char *s)
 {
-    size_t n;
+    size_t n = strlen(s) + 1;
 
-    if (!s) {
-        *p = (char)0xff;
-        return p + 1;
-    }
-    n = strlen(s) + 1;
     memcpy(p, s, n);
     return p + n;
 }
@@ -306,8 +292,8 @@ int jwtsso_bcache_key(request_rec *r, const jwtsso_dir_cfg *cfg,
         unsigned algs, max_kidless;
         long long skew, max_token_size, max_age;
     } id;
-    const char *str[4];
-    size_t len, tlen, i;
+    const char *str[5];
+    size_t len[5], total = sizeof(id), i;
     char *buf, *p;
 
     if (!cache || !cfg->bearer_cache || !cfg->keys) {
@@ -324,19 +310,20 @@ int jwtsso_bcache_key(request_rec *r, const jwtsso_dir_cfg *cfg,
     str[1] = cfg->audience;
     str[2] = cfg->user_claim;
     str[3] = cfg->bearer_audience;
-    tlen = strlen(token);
-    len = sizeof(id) + tlen;
-    for (i = 0; i < 4; i++) {
-        len += str[i] ? strlen(str[i]) + 1 : 1;
+    str[4] = token;
+    for (i = 0; i < 5; i++) {
+        len[i] = str[i] ? strlen(str[i]) + 1 : 1;
+        total += len[i];
     }
-    buf = apr_palloc(r->pool, len);
-    memcpy(buf, &id, sizeof(id));
-    p = buf + sizeof(id);
-    for (i = 0; i < 4; i++) {
-        p = put_str(p, str[i]);
+    buf = p = apr_palloc(r->pool, total);
+    memcpy(p, &id, sizeof(id));
+    p += sizeof(id);
+    for (i = 0; i < 5; i++) {
+        /* each with its NUL; an unset one as a lone 0xff */
+        memcpy(p, str[i] ? str[i] : "\xff", len[i]);
+        p += len[i];
     }
-    memcpy(p, token, tlen);
-    return EVP_Digest(buf, len, key, NULL, sha256, NULL);
+    return EVP_Digest(buf, total, key, NULL, sha256, NULL);
 }
 
 /* blob: flag ('t' claims truncated, else '-'), then sid, user, claims
@@ -427,20 +414,15 @@ int jwtsso_bcache_refused(request_rec *r, const unsigned char *key,
 {
     const unsigned char *blob;
     size_t len = 0;
-    jwtsso_reason_t w;
 
     if (!refusals
         || !(blob = lru_get(refusals, key,
                             (long long)apr_time_sec(r->request_time),
                             r->pool, &len))
-        || len != 1) {
+        || len != 1 || !lasting((jwtsso_reason_t)*blob)) {
         return 0;
     }
-    w = (jwtsso_reason_t)*blob;
-    if (!lasting(w)) {
-        return 0;
-    }
-    *why = w;
+    *why = (jwtsso_reason_t)*blob;
     return 1;
 }
 
