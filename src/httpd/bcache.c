@@ -2,16 +2,14 @@
  * bcache.c - the per-process cache of verified bearer tokens
  * (JWTSSOBearerCacheSize, JWTSSOBearerCache; DESIGN §8).
  *
- * A bearer token signed with a public key (RS*, PS*, ES*, EdDSA) costs a
- * public-key verification per request, and even an HMAC one costs its
- * JSON scan, claim checks and claims view again (scripts/bench's bearer
- * rows, with and without the cache, measure it); API clients send the
- * same token until it expires.
- * Each httpd child keeps the last verified ones
- * (src/core/vcache.c): keyed by SHA-256 over what decides the verdict (the
- * section's key set, algorithms, issuer, audience, user claim, skew and
- * size cap) and the whole token, holding what the app is given (user and
- * claims), valid until the token's own exp and never longer.
+ * API clients send the same token until it expires, and each request
+ * would cost a signature check (public-key for RS*, PS*, ES*, EdDSA), a
+ * JSON parse, claim checks and a claims view (scripts/bench's bearer rows
+ * with and without the cache). Each httpd child keeps the last verified
+ * ones, keyed by SHA-256 over what decides the verdict (the section's key
+ * set, algorithms, issuer, audience, user claim, skew and size cap) and
+ * the whole token, holding what the app is given, valid until the token's
+ * own exp (or the end the login rules give it) and never longer.
  *
  * Only a verified token is ever stored, and only under the exact bytes of
  * that token and that policy, so a cache hit grants nothing a verification
@@ -27,14 +25,21 @@
  * ES256 token then costs a hash and a lookup per request instead of up to
  * JWTSSOMaxKeysWithoutKid signature checks. Its own cache, so a flood of
  * forged tokens never evicts a verified one.
+ *
+ * Each is an APR hash from key to entry and a ring of the entries, most
+ * recently used first, under one mutex (the event and worker MPMs run a
+ * child's requests on many threads); per child, not shared through
+ * mod_socache, so a hit takes no cross-process lock. Bounded: at most
+ * `cap` entries (the least recently used makes room), blobs of at most
+ * max_blob bytes.
  */
 #include "glue.h"
 
+#include "apr_hash.h"
 #include "apr_strings.h"
+#include "apr_thread_mutex.h"
 
 #include <openssl/evp.h>
-
-#include "vcache.h"
 
 /* The largest blob kept: user, claims JSON and flat claims, all bounded
  * by JWTSSO_RECORD_CLAIMS_MAX, fit well inside. */
@@ -44,13 +49,156 @@
 #define REFUSED_ENTRIES 512
 #define REFUSED_TTL 10
 
+#define KEY_LEN JWTSSO_BCACHE_KEY_LEN
+
+typedef struct entry entry_t;
+struct entry {
+    unsigned char key[KEY_LEN];
+    entry_t *prev, *next;       /* the ring; next alone on the free list */
+    long long until;            /* valid while now < until */
+    void *blob;                 /* malloc'd, len bytes */
+    size_t len;
+};
+
+typedef struct {
+    apr_thread_mutex_t *mu;
+    apr_hash_t *index;          /* key -> entry_t * */
+    entry_t ring;               /* ring.next most, ring.prev least recent */
+    entry_t *slots;             /* cap entries, the first `used` ever used */
+    size_t cap, used;
+    entry_t *free;              /* dropped entries, through next */
+    size_t max_blob;
+} lru_t;
+
 /* JWTSSOBearerCacheSize: entries per child; -1 until a configuration sets it.
  * Reset by pre_config, as the configuration is read anew on a restart. */
 static long configured = -1;
-static jwtsso_vcache_t *cache;
-static jwtsso_vcache_t *refusals;
+static lru_t *cache;
+static lru_t *refusals;
 /* SHA-256 for the keys, fetched once per child with the cache */
 static EVP_MD *sha256;
+
+/* Keys are SHA-256 outputs: their first bytes are as good a hash as any. */
+static unsigned int key_hash(const char *key, apr_ssize_t *klen)
+{
+    unsigned int h;
+
+    (void)klen;
+    memcpy(&h, key, sizeof(h));
+    return h;
+}
+
+static lru_t *lru_make(apr_pool_t *p, size_t cap, size_t max_blob)
+{
+    lru_t *c = apr_pcalloc(p, sizeof(*c));
+
+    if (apr_thread_mutex_create(&c->mu, APR_THREAD_MUTEX_DEFAULT, p)
+        != APR_SUCCESS) {
+        return NULL;
+    }
+    c->index = apr_hash_make_custom(p, key_hash);
+    /* not zeroed: a slot is written when first used, so a large cache
+     * costs memory only as it fills */
+    c->slots = apr_palloc(p, cap * sizeof(*c->slots));
+    c->cap = cap;
+    c->max_blob = max_blob;
+    c->ring.next = c->ring.prev = &c->ring;
+    return c;
+}
+
+static void unlink_entry(entry_t *e)
+{
+    e->prev->next = e->next;
+    e->next->prev = e->prev;
+}
+
+static void push_front(lru_t *c, entry_t *e)
+{
+    e->prev = &c->ring;
+    e->next = c->ring.next;
+    c->ring.next->prev = e;
+    c->ring.next = e;
+}
+
+/* Out of the index and the ring, onto the free list; its blob is the
+ * caller's to free (after the unlock). Under the lock. */
+static void *drop(lru_t *c, entry_t *e)
+{
+    void *blob = e->blob;
+
+    apr_hash_set(c->index, e->key, KEY_LEN, NULL);
+    unlink_entry(e);
+    e->blob = NULL;
+    e->next = c->free;
+    c->free = e;
+    return blob;
+}
+
+/* A copy of key's blob in pool, valid at now; the entry becomes the most
+ * recently used. An expired entry found is dropped. */
+static void *lru_get(lru_t *c, const unsigned char *key, long long now,
+                     apr_pool_t *pool, size_t *len)
+{
+    entry_t *e;
+    void *out = NULL, *old = NULL;
+
+    apr_thread_mutex_lock(c->mu);
+    e = apr_hash_get(c->index, key, KEY_LEN);
+    if (e && e->until <= now) {
+        old = drop(c, e);
+    }
+    else if (e) {
+        out = apr_pmemdup(pool, e->blob, e->len);
+        *len = e->len;
+        unlink_entry(e);
+        push_front(c, e);
+    }
+    apr_thread_mutex_unlock(c->mu);
+    free(old);
+    return out;
+}
+
+/* Keep a copy of blob under key until `until`, replacing the key's entry
+ * or taking a dropped one, an unused slot, else the least recently used.
+ * Nothing when it is empty, too large, already expired or malloc fails. */
+static void lru_put(lru_t *c, const unsigned char *key, long long now,
+                    long long until, const void *blob, size_t len)
+{
+    entry_t *e;
+    void *copy, *old = NULL;
+
+    if (len == 0 || len > c->max_blob || until <= now
+        || (copy = malloc(len)) == NULL) {
+        return;
+    }
+    memcpy(copy, blob, len);
+    apr_thread_mutex_lock(c->mu);
+    e = apr_hash_get(c->index, key, KEY_LEN);
+    if (e) {
+        unlink_entry(e);
+        old = e->blob;
+    }
+    else {
+        if (!c->free && c->used == c->cap) {
+            old = drop(c, c->ring.prev);
+        }
+        if (c->free) {
+            e = c->free;
+            c->free = e->next;
+        }
+        else {
+            e = &c->slots[c->used++];
+        }
+        memcpy(e->key, key, KEY_LEN);
+        apr_hash_set(c->index, e->key, KEY_LEN, e);
+    }
+    e->blob = copy;
+    e->len = len;
+    e->until = until;
+    push_front(c, e);
+    apr_thread_mutex_unlock(c->mu);
+    free(old);
+}
 
 const char *jwtsso_bcache_set(cmd_parms *cmd, void *dv, const char *arg)
 {
@@ -83,13 +231,19 @@ int jwtsso_bcache_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
     return OK;
 }
 
+/* Registered after the mutexes were made: runs before their cleanups. */
 static apr_status_t bcache_free(void *data)
 {
+    lru_t *c[2] = { cache, refusals };
+    size_t i, k;
+
     (void)data;
-    jwtsso_vcache_free(cache);
-    cache = NULL;
-    jwtsso_vcache_free(refusals);
-    refusals = NULL;
+    for (k = 0; k < 2; k++) {
+        for (i = 0; c[k] && i < c[k]->used; i++) {
+            free(c[k]->slots[i].blob);
+        }
+    }
+    cache = refusals = NULL;
     EVP_MD_free(sha256);
     sha256 = NULL;
     return APR_SUCCESS;
@@ -102,32 +256,32 @@ void jwtsso_bcache_child_init(apr_pool_t *p, server_rec *s)
     if (n == 0) {
         return;
     }
-    cache = jwtsso_vcache_new((size_t)n, BLOB_MAX);
+    cache = lru_make(p, (size_t)n, BLOB_MAX);
     sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
     if (!cache || !sha256) {
         ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, JWTSSO_LOGNO(00801)
                      "cannot make the bearer token cache (%ld entries): "
-                     "out of memory, or no SHA-256 from OpenSSL's "
-                     "providers; bearer tokens are verified each time", n);
+                     "no mutex, or no SHA-256 from OpenSSL's providers; "
+                     "bearer tokens are verified each time", n);
         bcache_free(NULL);
         return;
     }
-    refusals = jwtsso_vcache_new(REFUSED_ENTRIES, 1);
+    refusals = lru_make(p, REFUSED_ENTRIES, 1);
     if (!refusals) {
         ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, JWTSSO_LOGNO(00803)
-                     "cannot make the cache of recent token refusals: out "
-                     "of memory; forged tokens are verified each time");
+                     "cannot make the cache of recent token refusals: no "
+                     "mutex; forged tokens are verified each time");
     }
     apr_pool_cleanup_register(p, NULL, bcache_free, apr_pool_cleanup_null);
 }
 
-/* Feed a string and its NUL (NULL as a lone 0xff) to the digest. */
-static int put_str(EVP_MD_CTX *md, const char *s)
+/* Append s and its NUL. */
+static char *put_str(char *p, const char *s)
 {
-    static const unsigned char none = 0xff;
+    size_t n = strlen(s) + 1;
 
-    return s ? EVP_DigestUpdate(md, s, strlen(s) + 1)
-             : EVP_DigestUpdate(md, &none, 1);
+    memcpy(p, s, n);
+    return p + n;
 }
 
 int jwtsso_bcache_key(request_rec *r, const jwtsso_dir_cfg *cfg,
@@ -138,54 +292,54 @@ int jwtsso_bcache_key(request_rec *r, const jwtsso_dir_cfg *cfg,
         unsigned algs, max_kidless;
         long long skew, max_token_size, max_age;
     } id;
-    EVP_MD_CTX *md;
-    int ok;
+    const char *str[5];
+    size_t len[5], total = sizeof(id), i;
+    char *buf, *p;
 
-    (void)r;
     if (!cache || !cfg->bearer_cache || !cfg->keys) {
         return 0;
     }
-    memset(&id, 0, sizeof(id));
+    memset(&id, 0, sizeof(id));     /* the padding too: it is hashed */
     id.keys = cfg->keys->keys;
     id.algs = cfg->algs;
     id.max_kidless = cfg->max_kidless;
     id.skew = cfg->skew;
     id.max_token_size = cfg->max_token_size;
     id.max_age = cfg->max_age;
-    /* the digest fetched once; a context per call, as hmac.c */
-    md = EVP_MD_CTX_new();
-    ok = md && EVP_DigestInit_ex(md, sha256, NULL)
-         && EVP_DigestUpdate(md, &id, sizeof(id))
-         && put_str(md, cfg->issuer) && put_str(md, cfg->audience)
-         && put_str(md, cfg->user_claim) && put_str(md, cfg->bearer_audience)
-         && EVP_DigestUpdate(md, token, strlen(token))
-         && EVP_DigestFinal_ex(md, key, NULL);
-    EVP_MD_CTX_free(md);
-    return ok;
+    str[0] = cfg->issuer;
+    str[1] = cfg->audience;
+    str[2] = cfg->user_claim;
+    str[3] = cfg->bearer_audience;
+    str[4] = token;
+    for (i = 0; i < 5; i++) {
+        len[i] = str[i] ? strlen(str[i]) + 1 : 1;
+        total += len[i];
+    }
+    buf = p = apr_palloc(r->pool, total);
+    memcpy(p, &id, sizeof(id));
+    p += sizeof(id);
+    for (i = 0; i < 5; i++) {
+        /* each with its NUL; an unset one as a lone 0xff */
+        memcpy(p, str[i] ? str[i] : "\xff", len[i]);
+        p += len[i];
+    }
+    return EVP_Digest(buf, total, key, NULL, sha256, NULL);
 }
 
-static void *pool_alloc(void *ctx, size_t len)
-{
-    return apr_palloc(ctx, len);
-}
-
-/* blob: user NUL claims_json NUL { name NUL value NUL } */
+/* blob: flag ('t' claims truncated, else '-'), then sid, user, claims
+ * JSON and the names and values of the flat claims, each NUL-terminated */
 int jwtsso_bcache_get(request_rec *r, const unsigned char *key,
                       jwtsso_record_t *rec)
 {
-    void *blob;
-    size_t len, n = 0, i;
+    size_t len = 0, n = 0, i;
     const char *p, *end;
 
-    if (!cache || !jwtsso_vcache_get(cache, key,
-                                     (long long)apr_time_sec(r->request_time),
-                                     pool_alloc, r->pool, &blob, &len)) {
+    if (!cache || !(p = lru_get(cache, key,
+                                (long long)apr_time_sec(r->request_time),
+                                r->pool, &len))) {
         return 0;
     }
-    p = blob;
     end = p + len;
-    /* what we stored: the flags and sid, user, claims JSON, then names and
-     * values; every one NUL-terminated */
     if (len < 4 || end[-1] != '\0' || (p[0] != 't' && p[0] != '-')) {
         return 0;
     }
@@ -199,12 +353,11 @@ int jwtsso_bcache_get(request_rec *r, const unsigned char *key,
     rec->truncated = p[0] == 't';
     rec->sid = p + 1;
     p += strlen(p) + 1;
-    n--;
     rec->user = p;
     p += strlen(p) + 1;
     rec->claims_json = p;
     p += strlen(p) + 1;
-    rec->nclaims = (n - 2) / 2;
+    rec->nclaims = (n - 3) / 2;
     rec->claims = apr_palloc(r->pool, (rec->nclaims + 1) * sizeof(*rec->claims));
     for (i = 0; i < rec->nclaims; i++) {
         rec->claims[i].name = p;
@@ -221,7 +374,7 @@ int jwtsso_bcache_get(request_rec *r, const unsigned char *key,
 void jwtsso_bcache_put(request_rec *r, const unsigned char *key,
                        long long until, const jwtsso_record_t *rec)
 {
-    size_t len, i, n;
+    size_t len, i;
     char *blob, *p;
 
     if (!cache) {
@@ -238,18 +391,16 @@ void jwtsso_bcache_put(request_rec *r, const unsigned char *key,
     }
     blob = apr_palloc(r->pool, len);
     p = blob;
-#define PUT(s) (n = strlen(s) + 1, memcpy(p, (s), n), p += n)
     *p++ = rec->truncated ? 't' : '-';
-    PUT(rec->sid);
-    PUT(rec->user);
-    PUT(rec->claims_json);
+    p = put_str(p, rec->sid);
+    p = put_str(p, rec->user);
+    p = put_str(p, rec->claims_json);
     for (i = 0; i < rec->nclaims; i++) {
-        PUT(rec->claims[i].name);
-        PUT(rec->claims[i].value);
+        p = put_str(p, rec->claims[i].name);
+        p = put_str(p, rec->claims[i].value);
     }
-#undef PUT
-    jwtsso_vcache_put(cache, key, (long long)apr_time_sec(r->request_time),
-                      until, blob, len);
+    lru_put(cache, key, (long long)apr_time_sec(r->request_time), until,
+            blob, len);
 }
 
 /* Only refusals that depend on the token and the section alone. */
@@ -261,22 +412,17 @@ static int lasting(jwtsso_reason_t why)
 int jwtsso_bcache_refused(request_rec *r, const unsigned char *key,
                           jwtsso_reason_t *why)
 {
-    void *blob;
-    size_t len;
-    jwtsso_reason_t w;
+    const unsigned char *blob;
+    size_t len = 0;
 
     if (!refusals
-        || !jwtsso_vcache_get(refusals, key,
-                              (long long)apr_time_sec(r->request_time),
-                              pool_alloc, r->pool, &blob, &len)
-        || len != 1) {
+        || !(blob = lru_get(refusals, key,
+                            (long long)apr_time_sec(r->request_time),
+                            r->pool, &len))
+        || len != 1 || !lasting((jwtsso_reason_t)*blob)) {
         return 0;
     }
-    w = (jwtsso_reason_t)*(unsigned char *)blob;
-    if (!lasting(w)) {
-        return 0;
-    }
-    *why = w;
+    *why = (jwtsso_reason_t)*blob;
     return 1;
 }
 
@@ -287,6 +433,6 @@ void jwtsso_bcache_refuse(request_rec *r, const unsigned char *key,
     long long now = (long long)apr_time_sec(r->request_time);
 
     if (refusals && lasting(why)) {
-        jwtsso_vcache_put(refusals, key, now, now + REFUSED_TTL, &b, 1);
+        lru_put(refusals, key, now, now + REFUSED_TTL, &b, 1);
     }
 }
