@@ -140,7 +140,7 @@ static int op_core(void *p)
     if (r == JWTSSO_OK && (res.user == NULL || strcmp(res.user, "bench"))) {
         r = JWTSSO_R_INTERNAL;
     }
-    jwtsso_result_clear(&res);
+    jwtsso_jws_result_clear(&res);
     return r == JWTSSO_OK ? 0 : -1;
 }
 
@@ -429,9 +429,9 @@ static jwtsso_keyset_t *pem_keyset(char *pem)
     jwtsso_keyset_t *ks = jwtsso_keyset_new();
     int was_private = 0;
 
-    if (!ks || jwtsso_keyset_add_pem(ks, NULL, pem, strlen(pem), &was_private)
-               != JWTSSO_KEY_OK) {
-        die("jwtsso_keyset_add_pem failed");
+    if (!ks || jwtsso_pkey_add(ks, NULL, pem, strlen(pem), &was_private)
+         != JWTSSO_KEY_OK) {
+        die("jwtsso_pkey_add failed");
     }
     free(pem);
     return ks;
@@ -585,15 +585,15 @@ int main(int argc, char **argv)
         != JWTSSO_OK) {
         die("the HS256 token does not verify");
     }
-    mk = jwtsso_mackey_new(secret, sizeof(secret));
+    mk = jwtsso_record_key_new(secret, sizeof(secret));
     if (!mk) {
-        die("jwtsso_mackey_new");
+        die("jwtsso_record_key_new");
     }
     record = jwtsso_record_make(mk, "bench", "http://127.0.0.1:8080", NULL,
                                 res.user, now, now + 28800,
                                 "Zq3vS0dAmW9x1c2K7pL4nR", res.payload,
                                 res.payload_len, NULL, 0);
-    jwtsso_result_clear(&res);
+    jwtsso_jws_result_clear(&res);
     if (!record) {
         die("jwtsso_record_make");
     }
@@ -746,7 +746,7 @@ int main(int argc, char **argv)
     free(rs_pem);
     free(es_pem);
 #endif
-    jwtsso_mackey_free(mk);
+    jwtsso_record_key_free(mk);
     jwtsso_keyset_free(core.ks);
     jwtsso_keyset_free(rs_core.ks);
     jwtsso_keyset_free(es_core.ks);

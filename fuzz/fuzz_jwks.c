@@ -1,5 +1,5 @@
 /*
- * fuzz_jwks.c - key sets from JWKS documents, jwtsso_keyset_add_jwks
+ * fuzz_jwks.c - key sets from JWKS documents, jwtsso_jwks_add
  * (src/core/jwks.c).
  *
  * The input is the JWKS JSON (not NUL-terminated). It is added twice: to
@@ -22,7 +22,7 @@
 #include "fuzz.h"
 
 #ifndef JWTSSO_FUZZ_PKEY
-#error "fuzz_jwks needs jwtsso_keyset_add_jwks: build with -DJWTSSO_FUZZ_PKEY (fuzz/build.sh does once the core has it)"
+#error "fuzz_jwks needs jwtsso_jwks_add: build with -DJWTSSO_FUZZ_PKEY (fuzz/build.sh does once the core has it)"
 #endif
 
 #include "tokens.h"
@@ -41,7 +41,7 @@ static void try_tokens(const jwtsso_keyset_t *ks)
         FUZZ_ASSERT((unsigned)rv < JWTSSO_R__COUNT);
         FUZZ_ASSERT(rv != JWTSSO_OK
                     || (jwtsso_keyset_algs(ks) & JWTSSO_ALGBIT(res.alg)));
-        jwtsso_result_clear(&res);
+        jwtsso_jws_result_clear(&res);
     }
 }
 
@@ -76,9 +76,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     a = jwtsso_keyset_new();
     FUZZ_NEED(a);
-    ea = jwtsso_keyset_add_jwks(a, json, size, 0, &added_a, &bad_a);
+    ea = jwtsso_jwks_add(a, json, size, 0, &added_a, &bad_a);
     FUZZ_ASSERT((unsigned)ea < JWTSSO_KEY__COUNT);
-    FUZZ_ASSERT(jwtsso_keyerr_text(ea) != NULL);
+    FUZZ_ASSERT(jwtsso_reason_keyerr(ea) != NULL);
     if (ea == JWTSSO_KEY_OK) {
         FUZZ_ASSERT(jwtsso_keyset_count(a) == added_a);
         FUZZ_ASSERT(!have_keys || added_a <= nkeys);
@@ -97,7 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_ASSERT(jwtsso_keyset_add_hmac(b, "pre",
                     (const unsigned char *)FUZZ_SECRET,
                     strlen(FUZZ_SECRET)) == 0);
-    eb = jwtsso_keyset_add_jwks(b, json, size, 1, &added_b, &bad_b);
+    eb = jwtsso_jwks_add(b, json, size, 1, &added_b, &bad_b);
     FUZZ_ASSERT((unsigned)eb < JWTSSO_KEY__COUNT);
     if (eb == JWTSSO_KEY_OK) {
         FUZZ_ASSERT(jwtsso_keyset_count(b) == 1 + added_b);

@@ -92,9 +92,9 @@ static void init(void)
         FUZZ_NEED(pkey_ks);
         for (i = 0; i < 3; i++) {
             was_private = -1;
-            FUZZ_ASSERT(jwtsso_keyset_add_pem(pkey_ks, pem_kids[i], pems[i],
-                                              strlen(pems[i]), &was_private)
-                        == JWTSSO_KEY_OK);
+            FUZZ_ASSERT(jwtsso_pkey_add(pkey_ks, pem_kids[i], pems[i],
+                                        strlen(pems[i]), &was_private)
+                  == JWTSSO_KEY_OK);
             FUZZ_ASSERT(was_private == 0);
         }
         FUZZ_ASSERT(jwtsso_keyset_count(pkey_ks) == 3);
@@ -220,10 +220,10 @@ static jwtsso_reason_t verify(const jwtsso_keyset_t *ks,
                         && res2.payload_len == res.payload_len
                         && memcmp(res2.payload, res.payload,
                                   res.payload_len) == 0));
-        jwtsso_result_clear(&res2);
+        jwtsso_jws_result_clear(&res2);
         free(scratch);
     }
-    jwtsso_result_clear(&res);
+    jwtsso_jws_result_clear(&res);
     FUZZ_ASSERT(res.user == NULL && res.payload == NULL);
     return rv;
 }
@@ -254,7 +254,7 @@ static void verify_as_is(const char *tok, size_t len)
                                 res.alg, FUZZ_SECRET)
                     || mac_matches(tok, silen, dot + 1, len - silen - 1,
                                    res.alg, FUZZ_SECRET_K1));
-        jwtsso_result_clear(&res);
+        jwtsso_jws_result_clear(&res);
     }
 #ifdef JWTSSO_FUZZ_PKEY
     for (i = 0; i < 2; i++) {
@@ -263,7 +263,7 @@ static void verify_as_is(const char *tok, size_t len)
             FUZZ_ASSERT(jwtsso_jws_verify(pkey_ks, pols[i], tok, len,
                                           FUZZ_NOW, &res) == JWTSSO_OK);
             FUZZ_ASSERT(!(JWTSSO_ALGBIT(res.alg) & JWTSSO_ALGS_HMAC));
-            jwtsso_result_clear(&res);
+            jwtsso_jws_result_clear(&res);
         }
     }
 #endif

@@ -1,5 +1,5 @@
 /*
- * fuzz_pem.c - public keys from PEM text, jwtsso_keyset_add_pem
+ * fuzz_pem.c - public keys from PEM text, jwtsso_pkey_add
  * (src/core/key.c).
  *
  * The input is the PEM text (not NUL-terminated: ASan sees any read past
@@ -19,7 +19,7 @@
 #include "fuzz.h"
 
 #ifndef JWTSSO_FUZZ_PKEY
-#error "fuzz_pem needs jwtsso_keyset_add_pem: build with -DJWTSSO_FUZZ_PKEY (fuzz/build.sh does once the core has it)"
+#error "fuzz_pem needs jwtsso_pkey_add: build with -DJWTSSO_FUZZ_PKEY (fuzz/build.sh does once the core has it)"
 #endif
 
 #include "tokens.h"
@@ -52,9 +52,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     ks = jwtsso_keyset_new();
     FUZZ_NEED(ks);
-    e = jwtsso_keyset_add_pem(ks, NULL, pem, size, &was_private);
+    e = jwtsso_pkey_add(ks, NULL, pem, size, &was_private);
     FUZZ_ASSERT((unsigned)e < JWTSSO_KEY__COUNT);
-    FUZZ_ASSERT(jwtsso_keyerr_text(e) != NULL);
+    FUZZ_ASSERT(jwtsso_reason_keyerr(e) != NULL);
     if (e != JWTSSO_KEY_OK) {
         FUZZ_ASSERT(jwtsso_keyset_count(ks) == 0);
         FUZZ_ASSERT(jwtsso_keyset_algs(ks) == 0);
@@ -67,10 +67,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_ASSERT((algs & JWTSSO_ALGS_HMAC) == 0);
     FUZZ_ASSERT(one_family(algs));
 
-    FUZZ_ASSERT(jwtsso_keyset_add_pem(ks, "a", pem, size, &was_private)
-                == JWTSSO_KEY_OK);
-    FUZZ_ASSERT(jwtsso_keyset_add_pem(ks, "a", pem, size, &was_private)
-                == JWTSSO_KEY_DUPLICATE_KID);
+    FUZZ_ASSERT(jwtsso_pkey_add(ks, "a", pem, size, &was_private)
+          == JWTSSO_KEY_OK);
+    FUZZ_ASSERT(jwtsso_pkey_add(ks, "a", pem, size, &was_private)
+          == JWTSSO_KEY_DUPLICATE_KID);
     FUZZ_ASSERT(jwtsso_keyset_count(ks) == 2);
     FUZZ_ASSERT(jwtsso_keyset_algs(ks) == algs);
 
@@ -80,7 +80,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                strlen(fuzz_tokens[i]), FUZZ_NOW, &res);
         FUZZ_ASSERT((unsigned)rv < JWTSSO_R__COUNT);
         FUZZ_ASSERT(rv != JWTSSO_OK || (algs & JWTSSO_ALGBIT(res.alg)));
-        jwtsso_result_clear(&res);
+        jwtsso_jws_result_clear(&res);
     }
     jwtsso_keyset_free(ks);
     return 0;

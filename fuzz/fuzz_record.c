@@ -42,8 +42,8 @@ static void init(void)
     if (mackey != NULL) {
         return;
     }
-    mackey = jwtsso_mackey_new((const unsigned char *)FUZZ_RECORD_MATERIAL,
-                               strlen(FUZZ_RECORD_MATERIAL));
+    mackey = jwtsso_record_key_new((const unsigned char *)FUZZ_RECORD_MATERIAL,
+                                   strlen(FUZZ_RECORD_MATERIAL));
     FUZZ_NEED(mackey);
     /* the record key: HMAC-SHA256(material, "jwtsso session record v1") */
     FUZZ_NEED(EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL,
@@ -256,7 +256,7 @@ static char *oracle_real(double d)
     if (strpbrk(buf, ".e") == NULL) {
         strcat(buf, ".0");
     }
-    return jwtsso_strndup(buf, strlen(buf));
+    return jwtsso_json_strndup(buf, strlen(buf));
 }
 
 /* Append n bytes of s to the NUL-terminated *out of *len bytes. */
@@ -331,13 +331,13 @@ static char *oracle_scalar(const json_t *v)
 {
     switch (json_typeof(v)) {
     case JSON_STRING:
-        return jwtsso_strndup(json_string_value(v), json_string_length(v));
+        return jwtsso_json_strndup(json_string_value(v), json_string_length(v));
     case JSON_TRUE:
-        return jwtsso_strndup("true", 4);
+        return jwtsso_json_strndup("true", 4);
     case JSON_FALSE:
-        return jwtsso_strndup("false", 5);
+        return jwtsso_json_strndup("false", 5);
     case JSON_NULL:
-        return jwtsso_strndup("", 0);
+        return jwtsso_json_strndup("", 0);
     case JSON_REAL:
         return oracle_real(json_real_value(v));
     case JSON_OBJECT:
@@ -362,7 +362,7 @@ static char *oracle_flat(const json_t *v)
     if (!json_is_array(v)) {
         return oracle_scalar(v);
     }
-    out = jwtsso_strndup("", 0);
+    out = jwtsso_json_strndup("", 0);
     for (i = 0; out != NULL && i < json_array_size(v); i++) {
         part = oracle_scalar(json_array_get(v, i));
         FUZZ_NEED(part);
@@ -448,10 +448,10 @@ static void make_mode(const uint8_t *data, size_t size)
     FUZZ_ASSERT(strcmp(rec.sid, SID) == 0);
     /* the claims' JSON, written from the record's flat claims, is what
      * Jansson reads back as the kept claims */
-    json = malloc(jwtsso_claims_json(rec.claims, rec.nclaims, NULL) + 1);
+    json = malloc(jwtsso_view_json(rec.claims, rec.nclaims, NULL) + 1);
     FUZZ_NEED(json);
-    FUZZ_ASSERT(jwtsso_claims_json(rec.claims, rec.nclaims, json)
-                == strlen(json));
+    FUZZ_ASSERT(jwtsso_view_json(rec.claims, rec.nclaims, json)
+              == strlen(json));
     kept = json_loads(json, JSON_REJECT_DUPLICATES, NULL);
     free(json);
     FUZZ_ASSERT(json_is_object(kept));

@@ -190,8 +190,8 @@ static void verify(const jwtsso_policy_t *pol, const char *tok, size_t len,
         FUZZ_ASSERT(res.iss == NULL && res.jti == NULL);
         FUZZ_ASSERT(res2.iss == NULL && res2.jti == NULL);
     }
-    jwtsso_result_clear(&res);
-    jwtsso_result_clear(&res2);
+    jwtsso_jws_result_clear(&res);
+    jwtsso_jws_result_clear(&res2);
     free(scratch);
 }
 

@@ -148,7 +148,7 @@ jwtsso_reason_t jwtsso_json_object(const char *text, size_t len,
  * number, or a real out of that range; *out untouched). */
 int jwtsso_json_seconds(const json_t *v, long long *out);
 /* A malloc'ed NUL-terminated copy of len bytes (strdup is not C99). */
-char *jwtsso_strndup(const char *s, size_t len);
+char *jwtsso_json_strndup(const char *s, size_t len);
 
 /* ---------------------------------------------------------------------
  * The record body (recbody.c), for record.c and the claims view (view.c).

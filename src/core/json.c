@@ -105,7 +105,7 @@ int jwtsso_json_seconds(const json_t *v, long long *out)
     return 0;
 }
 
-char *jwtsso_strndup(const char *s, size_t len)
+char *jwtsso_json_strndup(const char *s, size_t len)
 {
     char *d = malloc(len + 1);
 

@@ -1,5 +1,5 @@
 /*
- * jwks.c - keys from a JWK Set (RFC 7517 §5; jwtsso_keyset_add_jwks).
+ * jwks.c - keys from a JWK Set (RFC 7517 §5; jwtsso_jwks_add).
  *
  * The document is parsed once, as strictly as a token (json.c). Per key:
  * "use" other than "sig" and an unknown "kty" make us skip the key (RFC
@@ -370,9 +370,9 @@ done:
     return rv;
 }
 
-jwtsso_keyerr_t jwtsso_keyset_add_jwks(jwtsso_keyset_t *ks, const char *json,
-                                       size_t len, int allow_short,
-                                       size_t *added, size_t *bad_index)
+jwtsso_keyerr_t jwtsso_jwks_add(jwtsso_keyset_t *ks, const char *json,
+                                size_t len, int allow_short,
+                                size_t *added, size_t *bad_index)
 {
     json_t *doc = NULL, *keys, *jwk;
     jwtsso_keyset_t *kept = NULL;

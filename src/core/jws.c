@@ -231,7 +231,7 @@ jwtsso_reason_t jwtsso_jws_verify_in(const jwtsso_keyset_t *ks,
     if (res == NULL) {
         return JWTSSO_R_INTERNAL;
     }
-    jwtsso_result_clear(res);
+    jwtsso_jws_result_clear(res);
     memset(&p, 0, sizeof(p));
     if (pol == NULL || (token == NULL && len > 0)) {
         return JWTSSO_R_INTERNAL;
@@ -275,7 +275,7 @@ jwtsso_reason_t jwtsso_jws_verify_in(const jwtsso_keyset_t *ks,
     return JWTSSO_OK;
 }
 
-void jwtsso_result_clear(jwtsso_result_t *res)
+void jwtsso_jws_result_clear(jwtsso_result_t *res)
 {
     if (res == NULL) {
         return;

@@ -140,7 +140,7 @@ typedef enum {
 } jwtsso_keyerr_t;
 
 /* One sentence for an administrator. Never NULL. */
-const char *jwtsso_keyerr_text(jwtsso_keyerr_t e);
+const char *jwtsso_reason_keyerr(jwtsso_keyerr_t e);
 
 /* Add a public key from PEM text: a SubjectPublicKeyInfo ("PUBLIC KEY"),
  * a PKCS#1 "RSA PUBLIC KEY", an X.509 "CERTIFICATE" (its public key), or a
@@ -149,9 +149,9 @@ const char *jwtsso_keyerr_text(jwtsso_keyerr_t e);
  * (ES256), P-384 (ES384), P-521 (ES512), Ed25519 (EdDSA). kid may be NULL.
  * The key is parsed once here into a ready EVP_PKEY; verification only
  * reads it. */
-jwtsso_keyerr_t jwtsso_keyset_add_pem(jwtsso_keyset_t *ks, const char *kid,
-                                      const char *pem, size_t len,
-                                      int *was_private);
+jwtsso_keyerr_t jwtsso_pkey_add(jwtsso_keyset_t *ks, const char *kid,
+                                const char *pem, size_t len,
+                                int *was_private);
 
 /* Add every signing key of a JWKS document (RFC 7517 §5): kty RSA (n, e),
  * EC (crv, x, y), OKP (crv Ed25519, x), oct (k: an HMAC secret, refused
@@ -162,9 +162,9 @@ jwtsso_keyerr_t jwtsso_keyset_add_pem(jwtsso_keyset_t *ks, const char *kid,
  * as before; *bad_index names the offending key (0-based), or is
  * (size_t)-1 when the document itself is wrong (not JSON, no "keys"
  * array). *added counts the keys added. Both may be NULL. */
-jwtsso_keyerr_t jwtsso_keyset_add_jwks(jwtsso_keyset_t *ks, const char *json,
-                                       size_t len, int allow_short,
-                                       size_t *added, size_t *bad_index);
+jwtsso_keyerr_t jwtsso_jwks_add(jwtsso_keyset_t *ks, const char *json,
+                                size_t len, int allow_short,
+                                size_t *added, size_t *bad_index);
 
 /* ---------------------------------------------------------------------
  * Token verification (RFC 7515 compact JWS + RFC 7519 claims).
@@ -191,8 +191,9 @@ typedef struct {
 #define JWTSSO_MAX_KIDLESS 4
 
 /* What a verification tells. Pointers point into memory the result owns,
- * freed by jwtsso_result_clear(). On failure, fields that were known before
- * the failure are filled in (alg, kid, times) so a log line can say more. */
+ * freed by jwtsso_jws_result_clear(). On failure, fields that were known
+ * before the failure are filled in (alg, kid, times) so a log line can say
+ * more. */
 typedef struct {
     jwtsso_alg_t alg;
     char kid[65];            /* the header's kid, truncated, "" if none */
@@ -233,7 +234,7 @@ jwtsso_reason_t jwtsso_jws_verify_in(const jwtsso_keyset_t *ks,
                                      long long now, jwtsso_result_t *res,
                                      void *scratch, size_t scratch_len);
 size_t jwtsso_jws_scratch_len(size_t len);
-void jwtsso_result_clear(jwtsso_result_t *res);
+void jwtsso_jws_result_clear(jwtsso_result_t *res);
 /* The most keys of ks a token without kid is checked against, over the
  * algs ks serves, and in *alg (may be NULL) such an alg: with more than
  * policy max_kidless, tokens of that alg without kid are refused
@@ -262,9 +263,9 @@ typedef struct jwtsso_mackey jwtsso_mackey_t;
 /* A record MAC key from raw key material: HMAC-SHA256(material, label)
  * with label "jwtsso session record v1", so the record key is never the
  * token secret itself. */
-jwtsso_mackey_t *jwtsso_mackey_new(const unsigned char *material,
-                                   size_t len);
-void jwtsso_mackey_free(jwtsso_mackey_t *k);
+jwtsso_mackey_t *jwtsso_record_key_new(const unsigned char *material,
+                                       size_t len);
+void jwtsso_record_key_free(jwtsso_mackey_t *k);
 
 #define JWTSSO_RECORD_CLAIMS_MAX 2048 /* bytes of claims kept in a record */
 #define JWTSSO_RECORD_MAX 3600        /* a record longer is malformed */
@@ -284,7 +285,7 @@ typedef struct {
  * to out (NUL-terminated) unless out is NULL; returns its length without
  * the NUL either way. Strings are written with JSON's escapes (", \ and
  * control characters), numbers, literals and type 'j' as they are. */
-size_t jwtsso_claims_json(const jwtsso_claim_t *c, size_t n, char *out);
+size_t jwtsso_view_json(const jwtsso_claim_t *c, size_t n, char *out);
 
 typedef struct {
     const char *user;
@@ -293,7 +294,7 @@ typedef struct {
     const char *sid;        /* random login id, fresh per login */
     const char *claims_json;/* the kept claims as one JSON object text, or
                              * NULL: jwtsso_record_check leaves it to
-                             * jwtsso_claims_json, for who needs it */
+                             * jwtsso_view_json, for who needs it */
     size_t nclaims;
     jwtsso_claim_t *claims; /* the kept claims, flattened */
     int truncated;          /* some claims of the token were left out */

@@ -77,7 +77,7 @@ void jwtsso_key_free(jwtsso_key_t *k)
 
 int jwtsso_key_set_kid(jwtsso_key_t *k, const char *kid, size_t len)
 {
-    char *copy = jwtsso_strndup(kid, len);
+    char *copy = jwtsso_json_strndup(kid, len);
 
     if (copy == NULL) {
         return -1;

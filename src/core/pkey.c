@@ -1,5 +1,5 @@
 /*
- * pkey.c - public keys from PEM text (jwtsso_keyset_add_pem).
+ * pkey.c - public keys from PEM text (jwtsso_pkey_add).
  *
  * Reads the first PEM block whose label names a key or a certificate,
  * skipping others (so `openssl ecparam -genkey` output, which starts with
@@ -184,9 +184,9 @@ static EVP_PKEY *public_copy(EVP_PKEY *pkey)
     return pub;
 }
 
-jwtsso_keyerr_t jwtsso_keyset_add_pem(jwtsso_keyset_t *ks, const char *kid,
-                                      const char *pem, size_t len,
-                                      int *was_private)
+jwtsso_keyerr_t jwtsso_pkey_add(jwtsso_keyset_t *ks, const char *kid,
+                                const char *pem, size_t len,
+                                int *was_private)
 {
     BIO *bio = NULL;
     EVP_PKEY *found = NULL, *pub = NULL;

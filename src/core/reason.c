@@ -157,7 +157,7 @@ static const char *const keyerrs[JWTSSO_KEY__COUNT] = {
         "an internal error (out of memory or a crypto library failure)",
 };
 
-const char *jwtsso_keyerr_text(jwtsso_keyerr_t e)
+const char *jwtsso_reason_keyerr(jwtsso_keyerr_t e)
 {
     if ((unsigned)e >= JWTSSO_KEY__COUNT || keyerrs[e] == NULL) {
         return "an unknown key error";

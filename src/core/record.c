@@ -13,7 +13,7 @@
  * numbers, true and false as sent, null as "z", and an array or object
  * both flat (elements joined with ",") and, on a line of its own that
  * starts "=J", as compact JSON. JWTSSO_CLAIMS is written from these when
- * asked for (jwtsso_claims_json), never parsed. Every field percent-escapes
+ * asked for (jwtsso_view_json), never parsed. Every field percent-escapes
  * the bytes below 0x20, 0x7f, '%' and '=' as "%XX" (upper-case hex), so LF
  * only separates fields and '=' only splits a claim. The MAC binds the
  * realm, the public origin and the digest of the section's verification
@@ -59,8 +59,8 @@ typedef struct {
 /* ---------------------------------------------------------------------
  * Keys and MACs
  */
-jwtsso_mackey_t *jwtsso_mackey_new(const unsigned char *material,
-                                   size_t len)
+jwtsso_mackey_t *jwtsso_record_key_new(const unsigned char *material,
+                                       size_t len)
 {
     unsigned char key[JWTSSO_HMAC_MAX];
     jwtsso_hmac_t *derive = NULL;
@@ -92,7 +92,7 @@ done:
     return k;
 }
 
-void jwtsso_mackey_free(jwtsso_mackey_t *k)
+void jwtsso_record_key_free(jwtsso_mackey_t *k)
 {
     if (k == NULL) {
         return;

@@ -131,7 +131,7 @@ static size_t json_str(char *d, const char *s)
     return n;
 }
 
-size_t jwtsso_claims_json(const jwtsso_claim_t *c, size_t n, char *out)
+size_t jwtsso_view_json(const jwtsso_claim_t *c, size_t n, char *out)
 {
     size_t i, len = 1, k;
     const char *v;
@@ -444,11 +444,11 @@ static jwtsso_reason_t make(const json_t *obj, size_t len, const char *user,
             claims[w++] = claims[i];
         }
     }
-    if ((size_t)(o.end - o.p) <= jwtsso_claims_json(claims, k, NULL)) {
+    if ((size_t)(o.end - o.p) <= jwtsso_view_json(claims, k, NULL)) {
         rv = JWTSSO_R_INTERNAL;
         goto done;
     }
-    jwtsso_claims_json(claims, k, o.p);
+    jwtsso_view_json(claims, k, o.p);
     view->claims_json = o.p;
     view->claims = claims;
     view->nclaims = k;

@@ -208,7 +208,7 @@ int jwtsso_bearer_check(request_rec *r, const jwtsso_dir_cfg *cfg,
             jwtsso_bcache_put(r, ckey, until, &st->rec);
         }
     }
-    jwtsso_result_clear(&res);
+    jwtsso_jws_result_clear(&res);
     if (rv == OK) {
         jwtsso_session_apply(r, cfg, &st->rec);
     }

@@ -345,7 +345,7 @@ const char *jwtsso_verify_fingerprint(request_rec *r, const char *token);
  * JWTSSO002nn for refused input, ERR JWTSSO00415 for an internal fault.
  * what: "token" or "bearer token", for that line; fp: the token's
  * fingerprint, or NULL to compute it only if a line is logged. On OK the
- * caller clears *res (jwtsso_result_clear). */
+ * caller clears *res (jwtsso_jws_result_clear). */
 jwtsso_reason_t jwtsso_verify_token(request_rec *r,
                                     const jwtsso_dir_cfg *cfg,
                                     const char *token, int bearer,

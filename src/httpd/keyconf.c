@@ -202,13 +202,13 @@ static apr_status_t keys_cleanup(void *data)
     jwtsso_keys_t *k = data;
 
     jwtsso_keyset_free(k->keys);
-    jwtsso_mackey_free(k->record_key);
+    jwtsso_record_key_free(k->record_key);
     return APR_SUCCESS;
 }
 
 static apr_status_t mackey_cleanup(void *data)
 {
-    jwtsso_mackey_free(data);
+    jwtsso_record_key_free(data);
     return APR_SUCCESS;
 }
 
@@ -373,7 +373,7 @@ const char *jwtsso_keyconf_set_secret(cmd_parms *cmd, void *dv,
             return err;
         }
         memcpy(m + INSTALL_KEY_LEN, bytes, len);
-        k->record_key = jwtsso_mackey_new(m, INSTALL_KEY_LEN + len);
+        k->record_key = jwtsso_record_key_new(m, INSTALL_KEY_LEN + len);
         OPENSSL_cleanse(m, INSTALL_KEY_LEN + len);
     }
     rv = k && k->record_key
@@ -400,7 +400,7 @@ const char *jwtsso_keyconf_set_session_key(cmd_parms *cmd, void *dv,
         err = short_secret(cmd, c, len);
     }
     if (!err) {
-        c->session_key = jwtsso_mackey_new(bytes, len);
+        c->session_key = jwtsso_record_key_new(bytes, len);
         if (!c->session_key) {
             err = "out of memory";
         }
@@ -446,7 +446,7 @@ const char *jwtsso_keyconf_set_verify_key(cmd_parms *cmd, void *dv,
         return err;
     }
     k = section_keys(cmd, c);
-    ke = k ? jwtsso_keyset_add_pem(k->keys, kid, text, len, &was_private)
+    ke = k ? jwtsso_pkey_add(k->keys, kid, text, len, &was_private)
            : JWTSSO_KEY_INTERNAL;
     if (ke == JWTSSO_KEY_OK && keys_chain(cmd, k, kid, text, len) != 0) {
         ke = JWTSSO_KEY_INTERNAL;
@@ -462,7 +462,7 @@ const char *jwtsso_keyconf_set_verify_key(cmd_parms *cmd, void *dv,
                             "public key or certificate in PEM, e.g. from "
                             "'openssl pkey -in KEY -pubout'",
                             cmd->cmd->name, kid ? kid : "", kid ? " " : "",
-                            path, jwtsso_keyerr_text(ke));
+                            path, jwtsso_reason_keyerr(ke));
     }
     if (was_private) {
         ap_log_error(APLOG_MARK, APLOG_WARNING | APLOG_STARTUP, 0, NULL,
@@ -492,7 +492,7 @@ static const char *jwks_error(cmd_parms *cmd, const char *arg,
                         "only)%s", cmd->cmd->name, arg,
                         bad == (size_t)-1 ? "" : apr_psprintf(cmd->pool,
                         ", key #%lu (counting from 0)",
-                        (unsigned long)bad), jwtsso_keyerr_text(ke),
+                        (unsigned long)bad), jwtsso_reason_keyerr(ke),
                         ke == JWTSSO_KEY_BAD_JWK ? "; for an oct key "
                         "under 32 bytes put '" JWTSSO_D_ALLOW_SHORT " On' "
                         "before this line" : "");
@@ -513,9 +513,9 @@ const char *jwtsso_keyconf_set_verify_jwks(cmd_parms *cmd, void *dv,
         return err;
     }
     k = section_keys(cmd, c);
-    ke = k ? jwtsso_keyset_add_jwks(k->keys, text, len,
-                                    (c->set_bits & JWTSSO_SET_ALLOW_SHORT)
-                                    && c->allow_short, &added, &bad)
+    ke = k ? jwtsso_jwks_add(k->keys, text, len,
+                             (c->set_bits & JWTSSO_SET_ALLOW_SHORT)
+                             && c->allow_short, &added, &bad)
            : JWTSSO_KEY_INTERNAL;
     if (ke == JWTSSO_KEY_OK && keys_chain(cmd, k, NULL, text, len) != 0) {
         ke = JWTSSO_KEY_INTERNAL;

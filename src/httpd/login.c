@@ -261,7 +261,7 @@ int jwtsso_login_consume(request_rec *r, const jwtsso_dir_cfg *cfg,
     if (rv == OK) {
         rv = log_in(r, cfg, st, &res, fp);
     }
-    jwtsso_result_clear(&res);
+    jwtsso_jws_result_clear(&res);
     return rv;
 }
 

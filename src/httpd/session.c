@@ -213,11 +213,11 @@ void jwtsso_session_apply(request_rec *r, const jwtsso_dir_cfg *cfg,
             /* a record keeps the claims flat: their JSON is written here,
              * only where the app gets it (never parsed) */
             char *out = apr_palloc(r->pool,
-                                   jwtsso_claims_json(rec->claims,
-                                                      rec->nclaims, NULL)
+                                   jwtsso_view_json(rec->claims,
+                                                    rec->nclaims, NULL)
                                    + 1);
 
-            jwtsso_claims_json(rec->claims, rec->nclaims, out);
+            jwtsso_view_json(rec->claims, rec->nclaims, out);
             json = out;
         }
         apr_table_setn(r->subprocess_env, "JWTSSO_CLAIMS", json);

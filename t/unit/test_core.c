@@ -75,7 +75,7 @@ static int expect_ks(const char *name, const jwtsso_keyset_t *ks,
     if ((unsigned)want < JWTSSO_R__COUNT) {
         seen[want] = 1;
     }
-    jwtsso_result_clear(&res);
+    jwtsso_jws_result_clear(&res);
     free(tok);
     return ok;
 }
@@ -319,7 +319,7 @@ static void test_rfc7515_a1(void)
           && res.has_exp && res.exp == 1300819380 && !res.has_iat
           && res.kid[0] == '\0'
           && strstr(res.payload, "\"http://example.com/is_root\":true") != NULL);
-    jwtsso_result_clear(&res);
+    jwtsso_jws_result_clear(&res);
     CHECK("rfc7515_a1_hs256_cleared", res.user == NULL && res.payload == NULL
                                       && res.alg == JWTSSO_ALG_UNKNOWN);
 
@@ -330,7 +330,7 @@ static void test_rfc7515_a1(void)
           && res.has_exp && res.exp == 1300819380
           && res.alg == JWTSSO_ALG_HS256
           && res.claim != NULL && strcmp(res.claim, "exp") == 0);
-    jwtsso_result_clear(&res);
+    jwtsso_jws_result_clear(&res);
 
     /* signing the same bytes with the same key gives the same token */
     tok = jwtsso_jws_sign_hmac(JWTSSO_ALG_HS256, k, klen, A1_HEADER,
@@ -490,7 +490,7 @@ static void test_header(void)
               && strncmp(res.kid, kid, 64) == 0);
         free(t);
     }
-    jwtsso_result_clear(&res);
+    jwtsso_jws_result_clear(&res);
     free(tok);
 }
 
@@ -647,13 +647,13 @@ static void test_claims(void)
           == JWTSSO_R_CLAIM_TYPE && res.claim != NULL
           && strcmp(res.claim, "exp") == 0 && res.has_iat
           && res.iat == NOW && !res.has_exp);
-    jwtsso_result_clear(&res);
+    jwtsso_jws_result_clear(&res);
     free(tok);
     tok = signf(H256, "{\"sub\":\"a\",\"iat\":%lld.75}", NOW - 1, 0);
     CHECK("claim_real_value_floored",
           jwtsso_jws_verify(keys, &pol, tok, strlen(tok), NOW, &res)
           == JWTSSO_OK && res.iat == NOW - 1);
-    jwtsso_result_clear(&res);
+    jwtsso_jws_result_clear(&res);
     free(tok);
 
     /* times (skew 5, max age 60) */
@@ -872,7 +872,7 @@ static void user_claim_roles(const char *name, const char *ucl,
          && res.iss_len == isslen && res.jti_len == jtilen
          && (user_is_iss ? res.iss : res.jti) == res.user
          && strlen(res.user) == (user_is_iss ? isslen : jtilen);
-    jwtsso_result_clear(&res);
+    jwtsso_jws_result_clear(&res);
     /* in a caller's scratch of exactly the advertised size (ASan: no
      * write past it), the strings inside it */
     slen = jwtsso_jws_scratch_len(len);
@@ -884,7 +884,7 @@ static void user_claim_roles(const char *name, const char *ucl,
          && res.iss >= scratch && res.iss + res.iss_len < scratch + slen
          && res.jti >= scratch && res.jti + res.jti_len < scratch + slen
          && (user_is_iss ? res.iss : res.jti) == res.user;
-    jwtsso_result_clear(&res);
+    jwtsso_jws_result_clear(&res);
     CHECK(name, ok);
     free(scratch);
     free(tok);
@@ -1008,7 +1008,7 @@ static int typ_is(const char *header, jwtsso_reason_t want, const char *typ)
          && jwtsso_jws_verify(keys, &pol, tok, strlen(tok), NOW, &res)
             == want
          && strcmp(res.typ, typ) == 0;
-    jwtsso_result_clear(&res);
+    jwtsso_jws_result_clear(&res);
     free(tok);
     return ok;
 }
@@ -1149,11 +1149,11 @@ static void test_record(void)
     size_t len, i;
     int ok;
 
-    k = jwtsso_mackey_new((const unsigned char *)MATERIAL, strlen(MATERIAL));
-    k2 = jwtsso_mackey_new((const unsigned char *)"other material", 14);
+    k = jwtsso_record_key_new((const unsigned char *)MATERIAL, strlen(MATERIAL));
+    k2 = jwtsso_record_key_new((const unsigned char *)"other material", 14);
     claims = json_loads(payload, 0, NULL);
     if (!CHECK("record_setup", k != NULL && k2 != NULL && claims != NULL
-                               && jwtsso_mackey_new(NULL, 0) == NULL)) {
+                               && jwtsso_record_key_new(NULL, 0) == NULL)) {
         goto done;
     }
 
@@ -1224,12 +1224,12 @@ static void test_record(void)
           && rec.nclaims == 11);
     if (ok) {
         char *want = json_dumps(claims, JSON_COMPACT);
-        size_t jlen = jwtsso_claims_json(rec.claims, rec.nclaims, NULL);
+        size_t jlen = jwtsso_view_json(rec.claims, rec.nclaims, NULL);
         char *got = malloc(jlen + 1);
 
         CHECK("record_claims_json_written_not_kept",
               rec.claims_json == NULL && got != NULL
-              && jwtsso_claims_json(rec.claims, rec.nclaims, got) == jlen
+              && jwtsso_view_json(rec.claims, rec.nclaims, got) == jlen
               && strlen(got) == jlen && strcmp(got, want) == 0);
         CHECK("record_claims_typed",
               rec.claims[0].type == 's' && rec.claims[1].type == 'j'
@@ -1419,8 +1419,8 @@ static void test_record(void)
 
 done:
     json_decref(claims);
-    jwtsso_mackey_free(k);
-    jwtsso_mackey_free(k2);
+    jwtsso_record_key_free(k);
+    jwtsso_record_key_free(k2);
 }
 
 /* text with bit `bit` of the MAC after its last '.' flipped (malloc'ed) */
@@ -1454,7 +1454,7 @@ static void test_mac_bits(void)
     size_t bit, i;
     int ok;
 
-    k = jwtsso_mackey_new((const unsigned char *)MATERIAL, strlen(MATERIAL));
+    k = jwtsso_record_key_new((const unsigned char *)MATERIAL, strlen(MATERIAL));
     r = k ? jwtsso_record_make(k, "realm1", ORIGIN, NULL, "alice", NOW,
                                NOW + 3600, "sid1", NULL, 0, NULL, 0) : NULL;
     ok = r != NULL && rec_is(k, "realm1", ORIGIN, r, NOW, JWTSSO_OK);
@@ -1466,7 +1466,7 @@ static void test_mac_bits(void)
     }
     CHECK("record_mac_one_bit_different_refused", ok);
     free(r);
-    jwtsso_mackey_free(k);
+    jwtsso_record_key_free(k);
 
     t = fmt(GOOD, NOW, NOW + 600);
     tok[0] = sign_with(JWTSSO_ALG_HS256, SECRET, H256, t);
@@ -1478,13 +1478,13 @@ static void test_mac_bits(void)
         ok = tok[i] != NULL
              && jwtsso_jws_verify(keys, &pol, tok[i], strlen(tok[i]), NOW,
                                   &res) == JWTSSO_OK;
-        jwtsso_result_clear(&res);
+        jwtsso_jws_result_clear(&res);
         for (bit = 0; ok && bit < (i == 0 ? 256u : 512u); bit++) {
             t = flip_mac_bit(tok[i], bit);
             ok = t != NULL
                  && jwtsso_jws_verify(keys, &pol, t, strlen(t), NOW, &res)
                     == JWTSSO_R_BAD_SIGNATURE;
-            jwtsso_result_clear(&res);
+            jwtsso_jws_result_clear(&res);
             free(t);
         }
         CHECK(i == 0 ? "hs256_sig_one_bit_different_refused"
@@ -1517,7 +1517,7 @@ static void fixture(const char *dir, const char *file, long long max_age,
         NOTE("got %s, want %s", jwtsso_reason_name(got),
              jwtsso_reason_name(want));
     }
-    jwtsso_result_clear(&res);
+    jwtsso_jws_result_clear(&res);
     free(tok);
 }
 
@@ -1565,12 +1565,12 @@ static void test_view_result(void)
     }
     CHECK("view_result_as_view_make", same);
     /* a result without the kept object (cleared): no view from it */
-    jwtsso_result_clear(&res);
+    jwtsso_jws_result_clear(&res);
     CHECK("view_result_cleared",
           jwtsso_view_result(&res, 2048, &a, sa, slen, NULL, 0) == JWTSSO_OK
           && a.nclaims == 0);
 done:
-    jwtsso_result_clear(&res);
+    jwtsso_jws_result_clear(&res);
     free(tok);
     free(sa);
     free(sb);

@@ -238,14 +238,14 @@ static int expect_user(const char *name, const jwtsso_keyset_t *ks,
                        && res2.payload + res2.payload_len < scratch + slen
                        && res2.user >= scratch
                        && res2.user < scratch + slen));
-        jwtsso_result_clear(&res2);
+        jwtsso_jws_result_clear(&res2);
         /* a scratch too small is no error: the verification mallocs */
         got2 = jwtsso_jws_verify_in(ks, pol, tok, strlen(tok), now, &res2,
                                     scratch, 8);
         same = same && got2 == got
                && (got != JWTSSO_OK || (res2.mem != NULL
                                         && strcmp(res2.user, res.user) == 0));
-        jwtsso_result_clear(&res2);
+        jwtsso_jws_result_clear(&res2);
         free(scratch);
     }
     ok = CHECK(name, got == want && same
@@ -257,7 +257,7 @@ static int expect_user(const char *name, const jwtsso_keyset_t *ks,
              got == JWTSSO_R__COUNT ? "-" : jwtsso_reason_name(got),
              jwtsso_reason_name(want));
     }
-    jwtsso_result_clear(&res);
+    jwtsso_jws_result_clear(&res);
     return ok;
 }
 
@@ -286,7 +286,7 @@ static int expect_key(const char *name, jwtsso_keyerr_t got,
 
     if (!ok) {
         NOTE("got key error %d, want %d (%s)", (int)got, (int)want,
-             jwtsso_keyerr_text(got));
+             jwtsso_reason_keyerr(got));
     }
     if ((unsigned)want < JWTSSO_KEY__COUNT) {
         kseen[want] = 1;
@@ -299,8 +299,8 @@ static jwtsso_keyerr_t add_jwks(jwtsso_keyset_t *ks, const char *json,
                                 int allow_short, size_t *added,
                                 size_t *bad)
 {
-    return jwtsso_keyset_add_jwks(ks, json, strlen(json), allow_short,
-                                  added, bad);
+    return jwtsso_jwks_add(ks, json, strlen(json), allow_short,
+                           added, bad);
 }
 
 /* A new set of the keys of json, or NULL (a failed check). */
@@ -430,7 +430,7 @@ static void flips(const char *name, const jwtsso_keyset_t *ks,
                                      || got == JWTSSO_R_UNKNOWN_KID)))) {
             NOTE("got %s", jwtsso_reason_name(got));
         }
-        jwtsso_result_clear(&res);
+        jwtsso_jws_result_clear(&res);
         free(t);
     }
 }
@@ -477,22 +477,22 @@ static void test_keyerr_texts(void)
     int e, q, ok = 1;
 
     for (e = 0; e < JWTSSO_KEY__COUNT; e++) {
-        if (strlen(jwtsso_keyerr_text((jwtsso_keyerr_t)e)) < 10) {
+        if (strlen(jwtsso_reason_keyerr((jwtsso_keyerr_t)e)) < 10) {
             NOTE("key error %d has no text", e);
             ok = 0;
         }
         for (q = 0; q < e; q++) {
-            if (strcmp(jwtsso_keyerr_text((jwtsso_keyerr_t)e),
-                       jwtsso_keyerr_text((jwtsso_keyerr_t)q)) == 0) {
+            if (strcmp(jwtsso_reason_keyerr((jwtsso_keyerr_t)e),
+                       jwtsso_reason_keyerr((jwtsso_keyerr_t)q)) == 0) {
                 ok = 0;
             }
         }
     }
     CHECK("keyerr_texts_distinct", ok);
     CHECK("keyerr_text_out_of_range",
-          jwtsso_keyerr_text(JWTSSO_KEY__COUNT) != NULL
-          && jwtsso_keyerr_text((jwtsso_keyerr_t)-1) != NULL
-          && strstr(jwtsso_keyerr_text(JWTSSO_KEY_RSA_TOO_SMALL), "2048")
+          jwtsso_reason_keyerr(JWTSSO_KEY__COUNT) != NULL
+          && jwtsso_reason_keyerr((jwtsso_keyerr_t)-1) != NULL
+          && strstr(jwtsso_reason_keyerr(JWTSSO_KEY_RSA_TOO_SMALL), "2048")
              != NULL);
     CHECK("alg_families",
           jwtsso_alg_family(JWTSSO_ALG_HS384) == JWTSSO_FAM_HMAC
@@ -526,7 +526,7 @@ static void test_rfc7515_a2(void)
           && strcmp(res.user, "joe") == 0 && res.has_exp
           && res.exp == 1300819380
           && strstr(res.payload, "\"http://example.com/is_root\":true") != NULL);
-    jwtsso_result_clear(&res);
+    jwtsso_jws_result_clear(&res);
     expect("rfc7515_a2_rs256_expired", ks, &pol, A2_TOKEN, RFC_NOW + 20,
            JWTSSO_R_EXPIRED);
     flips("rfc7515_a2_rs256", ks, &pol, A2_TOKEN, RFC_NOW);
@@ -976,7 +976,7 @@ static void test_jwks_shapes(void)
                   "\"A\",\"crv\":\"Ed25519\",\"x\":\"" ED_X "\"}"), 0, 2,
               ES256 | JWTSSO_ALGBIT(JWTSSO_ALG_EDDSA));
     expect_key("jwks_null_keyset",
-               jwtsso_keyset_add_jwks(NULL, "{}", 2, 0, NULL, NULL),
+               jwtsso_jwks_add(NULL, "{}", 2, 0, NULL, NULL),
                JWTSSO_KEY_INTERNAL);
 }
 
@@ -1114,8 +1114,8 @@ static void test_err_queue(void)
     free(j);
     ok &= ERR_peek_error() == 0;
     expect_key("err_queue_not_pem",
-               jwtsso_keyset_add_pem(ks, NULL, bad_der, strlen(bad_der),
-                                     NULL), JWTSSO_KEY_NOT_PEM);
+               jwtsso_pkey_add(ks, NULL, bad_der, strlen(bad_der),
+                               NULL), JWTSSO_KEY_NOT_PEM);
     ok &= ERR_peek_error() == 0;
     CHECK("openssl_error_queue_left_clean", ok);
     jwtsso_keyset_free(ks);
@@ -1175,7 +1175,7 @@ static int add_public(jwtsso_keyset_t *ks, EVP_PKEY *key, const char *kid)
 
     if (bio != NULL && PEM_write_bio_PUBKEY(bio, key) == 1) {
         len = BIO_get_mem_data(bio, &pem);
-        ok = jwtsso_keyset_add_pem(ks, kid, pem, (size_t)len, NULL)
+        ok = jwtsso_pkey_add(ks, kid, pem, (size_t)len, NULL)
              == JWTSSO_KEY_OK;
     }
     BIO_free(bio);
@@ -1279,7 +1279,7 @@ static int add_pem(const char *name, jwtsso_keyset_t *ks, const char *kid,
     int priv = -1, ok;
     jwtsso_keyerr_t got;
 
-    got = pem != NULL ? jwtsso_keyset_add_pem(ks, kid, pem, len, &priv)
+    got = pem != NULL ? jwtsso_pkey_add(ks, kid, pem, len, &priv)
                       : JWTSSO_KEY__COUNT;
     ok = expect_key(name, got, want);
     if (ok && want == JWTSSO_KEY_OK) {
@@ -1446,10 +1446,10 @@ static void test_pem_refused(void)
     }
     CHECK("pem_refused_nothing_added", jwtsso_keyset_count(ks) == 0
                                        && jwtsso_keyset_algs(ks) == 0);
-    expect_key("pem_empty", jwtsso_keyset_add_pem(ks, NULL, "", 0, &priv),
-               JWTSSO_KEY_NOT_PEM);
+    expect_key("pem_empty", jwtsso_pkey_add(ks, NULL, "", 0, &priv),
+         JWTSSO_KEY_NOT_PEM);
     expect_key("pem_null_keyset",
-               jwtsso_keyset_add_pem(NULL, NULL, "x", 1, NULL),
+               jwtsso_pkey_add(NULL, NULL, "x", 1, NULL),
                JWTSSO_KEY_INTERNAL);
     jwtsso_keyset_free(ks);
 
@@ -1534,9 +1534,9 @@ static void test_node_jwks(void)
     char *json = slurp("jwks.json", &len);
 
     if (json == NULL
-        || !expect_key("node_jwks", jwtsso_keyset_add_jwks(ks, json, len, 0,
-                                                           &added, &bad),
-                       JWTSSO_KEY_OK)) {
+        || !expect_key("node_jwks", jwtsso_jwks_add(ks, json, len, 0,
+                                                    &added, &bad),
+                JWTSSO_KEY_OK)) {
         free(json);
         jwtsso_keyset_free(ks);
         return;
@@ -1558,7 +1558,7 @@ static void test_node_jwks(void)
     fix_tok("node_jwks_token_without_kid", ks, "node_es256.jwt",
             JWTSSO_OK);
     expect_key("node_jwks_again_duplicate_kid",
-               jwtsso_keyset_add_jwks(ks, json, len, 0, &added, &bad),
+               jwtsso_jwks_add(ks, json, len, 0, &added, &bad),
                JWTSSO_KEY_DUPLICATE_KID);
     CHECK("node_jwks_again_nothing_added",
           added == 0 && bad == 0 && jwtsso_keyset_count(ks) == 3);
@@ -1619,7 +1619,7 @@ int main(int argc, char **argv)
         for (e = 0; e < JWTSSO_KEY__COUNT; e++) {
             if (!kseen[e]) {
                 NOTE("no test expects key error %d (%s)", e,
-                     jwtsso_keyerr_text((jwtsso_keyerr_t)e));
+                     jwtsso_reason_keyerr((jwtsso_keyerr_t)e));
                 all = 0;
             }
         }
