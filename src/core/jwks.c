@@ -276,6 +276,36 @@ done:
     return rv;
 }
 
+/* The key of a JWK of type kty (RSA, EC, OKP or oct), for the algs in
+ * want (0: any its type allows). */
+static jwtsso_keyerr_t build(const json_t *jwk, const json_t *kty,
+                             unsigned want, int allow_short,
+                             jwtsso_key_t **k)
+{
+    EVP_PKEY *pkey = NULL;
+    jwtsso_keyerr_t rv;
+
+    if (str_is(kty, "oct")) {
+        return oct_key(jwk, want, allow_short, k);
+    }
+    if (str_is(kty, "RSA")) {
+        rv = rsa_key(jwk, &pkey);
+    }
+    else if (str_is(kty, "EC")) {
+        rv = ec_key(jwk, &pkey);
+    }
+    else {
+        rv = okp_key(jwk, &pkey);
+    }
+    if (rv == JWTSSO_KEY_OK) {
+        rv = jwtsso_key_from_pkey(pkey, want, k);
+    }
+    EVP_PKEY_free(pkey);
+    /* a key we built from a JWK that key.c finds odd (an even modulus, a
+     * point failing the check) is a bad JWK */
+    return rv == JWTSSO_KEY_UNSUPPORTED ? JWTSSO_KEY_BAD_JWK : rv;
+}
+
 /* One JWK: sets *out to a new key, or leaves it NULL to skip the JWK.
  * kids must be new to both ks and kept. */
 static jwtsso_keyerr_t one(const json_t *jwk, int allow_short,
@@ -283,7 +313,6 @@ static jwtsso_keyerr_t one(const json_t *jwk, int allow_short,
                            const jwtsso_keyset_t *kept, jwtsso_key_t **out)
 {
     const json_t *kty, *use, *alg, *kid;
-    EVP_PKEY *pkey = NULL;
     jwtsso_key_t *k = NULL;
     jwtsso_alg_t a;
     unsigned want = 0;
@@ -331,43 +360,18 @@ static jwtsso_keyerr_t one(const json_t *jwk, int allow_short,
         return JWTSSO_KEY_DUPLICATE_KID;
     }
 
-    if (str_is(kty, "oct")) {
-        rv = oct_key(jwk, want, allow_short, &k);
-    }
-    else {
-        if (str_is(kty, "RSA")) {
-            rv = rsa_key(jwk, &pkey);
-        }
-        else if (str_is(kty, "EC")) {
-            rv = ec_key(jwk, &pkey);
-        }
-        else {
-            rv = okp_key(jwk, &pkey);
-        }
-        if (rv == JWTSSO_KEY_OK) {
-            rv = jwtsso_key_from_pkey(pkey, want, &k);
-        }
-        /* a key we built from a JWK that key.c finds odd (an even
-         * modulus, a point failing the check) is a bad JWK */
-        if (rv == JWTSSO_KEY_UNSUPPORTED) {
-            rv = JWTSSO_KEY_BAD_JWK;
-        }
+    rv = build(jwk, kty, want, allow_short, &k);
+    if (rv == JWTSSO_KEY_OK && kid != NULL
+        && jwtsso_key_set_kid(k, json_string_value(kid),
+                              json_string_length(kid)) != 0) {
+        rv = JWTSSO_KEY_INTERNAL;
     }
     if (rv != JWTSSO_KEY_OK) {
-        goto done;
-    }
-    if (kid != NULL && jwtsso_key_set_kid(k, json_string_value(kid),
-                                          json_string_length(kid)) != 0) {
-        rv = JWTSSO_KEY_INTERNAL;
-        goto done;
+        jwtsso_key_free(k);
+        return rv;
     }
     *out = k;
-    k = NULL;
-
-done:
-    jwtsso_key_free(k);
-    EVP_PKEY_free(pkey);
-    return rv;
+    return JWTSSO_KEY_OK;
 }
 
 jwtsso_keyerr_t jwtsso_jwks_add(jwtsso_keyset_t *ks, const char *json,
