@@ -643,6 +643,9 @@ sub _spawn {
     my ($log, @cmd) = @_;
     my $pid = fork // die "fork: $!";
     if (!$pid) {
+        # a session of its own: prefork's parent, stopping, signals its
+        # whole process group, which would otherwise be this test's
+        POSIX::setsid();
         open STDIN, '<', '/dev/null';
         open STDOUT, '>>', $log or POSIX::_exit(126);
         open STDERR, '>&', \*STDOUT;
