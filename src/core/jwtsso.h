@@ -371,6 +371,44 @@ jwtsso_reason_t jwtsso_record_check(const jwtsso_mackey_t *k,
                                     long long now, jwtsso_record_t *rec,
                                     void *scratch, size_t scratch_len);
 
+/* ---------------------------------------------------------------------
+ * Signing (sign.c): what the issuer handler (jwtsso-issuer) and the
+ * jwtsso-token CLI make tokens with. A signer is built once (start-up,
+ * single-threaded), then only read: signing with one signer from several
+ * threads at once is safe.
+ */
+typedef struct jwtsso_signer jwtsso_signer_t;
+
+/* An HMAC signer for alg (HS256, HS384 or HS512); the secret is copied
+ * (cleansed on free); kid may be NULL. NULL on a bad alg, an empty secret
+ * or allocation failure. */
+jwtsso_signer_t *jwtsso_sign_new_hmac(jwtsso_alg_t alg,
+                                      const unsigned char *secret,
+                                      size_t len, const char *kid);
+/* A signer from a PEM private key (PKCS#8 "PRIVATE KEY", or the
+ * traditional "RSA PRIVATE KEY" / "EC PRIVATE KEY"; not encrypted): RSA
+ * (>= 2048 bits: RS256/384/512, PS256/384/512), EC P-256 (ES256), P-384
+ * (ES384), P-521 (ES512), Ed25519 (EdDSA). alg JWTSSO_ALG_UNKNOWN picks
+ * the key's first: RS256, the curve's ES*, EdDSA; any other alg must be
+ * one the key allows (else JWTSSO_KEY_ALG_MISMATCH). kid may be NULL.
+ * A public key or certificate is JWTSSO_KEY_NOT_PEM. */
+jwtsso_keyerr_t jwtsso_sign_new_pem(const char *pem, size_t len,
+                                    const char *kid, jwtsso_alg_t alg,
+                                    jwtsso_signer_t **out);
+/* The algs the signer's key allows (a bitmask), and the one it signs. */
+unsigned jwtsso_sign_algs(const jwtsso_signer_t *s);
+jwtsso_alg_t jwtsso_sign_alg(const jwtsso_signer_t *s);
+/* A compact JWS of payload_json (a JSON object text, signed as given)
+ * under the header {"alg":ALG,"typ":"JWT"} plus "kid" when the signer has
+ * one. ES* signatures are R || S (RFC 7518 §3.4), not DER. Returns a
+ * malloc'ed NUL-terminated token, or NULL. */
+char *jwtsso_sign_token(const jwtsso_signer_t *s, const char *payload_json);
+/* The signer's public key as a JWK (RFC 7517) JSON object text: kty,
+ * n/e (RSA) or crv/x[/y] (EC, OKP), use "sig", alg, and kid when set;
+ * never a private member. malloc'ed, or NULL for an HMAC signer. */
+char *jwtsso_sign_jwk(const jwtsso_signer_t *s);
+void jwtsso_sign_free(jwtsso_signer_t *s);
+
 #ifdef __cplusplus
 }
 #endif
