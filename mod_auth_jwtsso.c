@@ -12,6 +12,7 @@
 #define JWTSSO_MODULE_FILE
 #include "glue.h"
 
+#include "http_protocol.h"
 #include "http_request.h"
 #include "mod_auth.h"
 
@@ -38,6 +39,9 @@ static void register_hooks(apr_pool_t *p)
                         AP_AUTH_INTERNAL_PER_CONF);
     ap_hook_force_authn(jwtsso_flow_force_authn, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(jwtsso_handlers_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    jwtsso_authz_register(p);
+    ap_hook_note_auth_failure(jwtsso_authz_note_failure, NULL, NULL,
+                              APR_HOOK_MIDDLE);
 }
 
 AP_DECLARE_MODULE(auth_jwtsso) = {

@@ -150,6 +150,14 @@ int jwtsso_json_seconds(const json_t *v, long long *out);
 /* A malloc'ed NUL-terminated copy of len bytes (strdup is not C99). */
 char *jwtsso_json_strndup(const char *s, size_t len);
 
+/* The text a claims view writes for a JSON number (view.c): integers in
+ * decimal, reals in the shortest form that reads back the same, with
+ * ".0" when it would read as an integer. buf holds JWTSSO_VIEW_NUM_MAX
+ * bytes; returns the length written (NUL-terminated). match.c compares
+ * numbers inside arrays and objects by this same text. */
+#define JWTSSO_VIEW_NUM_MAX 32
+size_t jwtsso_view_number(const json_t *v, char *buf);
+
 /* ---------------------------------------------------------------------
  * The record body (recbody.c), for record.c and the claims view (view.c).
  */

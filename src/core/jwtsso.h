@@ -372,6 +372,45 @@ jwtsso_reason_t jwtsso_record_check(const jwtsso_mackey_t *k,
                                     void *scratch, size_t scratch_len);
 
 /* ---------------------------------------------------------------------
+ * Claim requirements (match.c): what `Require jwtsso-claim NAME VALUE...`
+ * asks of the claims of a login (a session record or a bearer token's
+ * view). No allocation beyond Jansson's, no strings from the token.
+ */
+typedef enum {
+    JWTSSO_MATCH_YES = 0,   /* the claim is, or contains, one of the values */
+    JWTSSO_MATCH_NO,        /* the claim is there, with none of them */
+    JWTSSO_MATCH_MISSING,   /* no such claim (or path) in a complete record */
+    JWTSSO_MATCH_UNKNOWN,   /* not in the record, which left claims out for
+                             * size (truncated): it may have been in the
+                             * token; never to be taken as a "no" */
+    JWTSSO_MATCH_ERROR      /* the record's claims JSON cannot be read */
+} jwtsso_match_t;
+
+/* jwtsso_match_path's errors (0 is success). */
+#define JWTSSO_MATCH_PATH_EMPTY  1  /* an empty name: "", ".a", "a.", "a..b" */
+#define JWTSSO_MATCH_PATH_ESCAPE 2  /* '\' before anything but '.' or '\' */
+
+/* Split a claim path into its names: '.' goes one level down into an
+ * object ("realm_access.roles"), "\." is a dot inside a name
+ * ("https://example\.com/roles") and "\\" a backslash. out (at least
+ * strlen(spec) + 1 bytes) gets the names one after another, each
+ * NUL-terminated, and *n their count. Returns 0 or a JWTSSO_MATCH_PATH_*
+ * error. */
+int jwtsso_match_path(const char *spec, char *out, size_t *n);
+
+/* Does the claim at path[0..npath) of rec equal one of values[0..nvalues)
+ * (byte for byte), or, an array, contain one? A string compares by its
+ * decoded text; a number, true or false by its JSON text as the claims
+ * view writes it ("3", "2.5", "true"); null and objects never match. A
+ * path below the top level walks objects only. Reads rec's flat claims;
+ * parses one claim's JSON (or, for a record that has no claim types, the
+ * whole claims JSON) only when the claim is an array or object. */
+jwtsso_match_t jwtsso_match_record(const jwtsso_record_t *rec,
+                                   const char *const *path, size_t npath,
+                                   const char *const *values,
+                                   size_t nvalues);
+
+/* ---------------------------------------------------------------------
  * Signing (sign.c): what the issuer handler (jwtsso-issuer) and the
  * jwtsso-token CLI make tokens with. A signer is built once (start-up,
  * single-threaded), then only read: signing with one signer from several

@@ -21,7 +21,7 @@
 #include "internal.h"
 
 /* Longer than any real written by number() below, with its NUL. */
-#define NUM_MAX 32
+#define NUM_MAX JWTSSO_VIEW_NUM_MAX
 /* What a real may add over its text in the payload: at least 3 bytes
  * ("1e2", "1.5") and a separator, at most 24 written. */
 #define REAL_GROWTH 21
@@ -201,6 +201,11 @@ static size_t number(const json_t *v, char *buf)
         n += 2;
     }
     return n;
+}
+
+size_t jwtsso_view_number(const json_t *v, char *buf)
+{
+    return number(v, buf);
 }
 
 static void put_json_str(out_t *o, const char *s)

@@ -23,8 +23,8 @@ extern module AP_MODULE_DECLARE_DATA auth_jwtsso_module;
 
 /* One tag per call site, never reused; ranges: 001xx config, 002xx token
  * (reasons.c), 003xx session, 004xx flow, 006xx handlers, 007xx replay,
- * 008xx bearer cache. README lists them; t/05-reasons.t rejects
- * duplicates. */
+ * 008xx bearer cache, 009xx authz. README lists them; t/05-reasons.t
+ * rejects duplicates. */
 #define JWTSSO_LOGNO(n) "JWTSSO" #n ": "
 
 /* Directive names: used by the command table and by messages alike. */
@@ -382,6 +382,12 @@ int jwtsso_bearer_check(request_rec *r, const jwtsso_dir_cfg *cfg,
 /* 401 with a Bearer challenge (RFC 6750 §3) naming error, or none when
  * error is NULL. */
 int jwtsso_bearer_refuse(request_rec *r, const char *error);
+
+/* authz.c: Require jwtsso-claim (an authz provider, registered from
+ * register_hooks), and the note_auth_failure hook of AuthType jwtsso:
+ * OK for ours, after an INFO line saying the user was refused. */
+void jwtsso_authz_register(apr_pool_t *p);
+int jwtsso_authz_note_failure(request_rec *r, const char *type);
 
 /* handlers.c */
 int jwtsso_handlers_handler(request_rec *r);
