@@ -75,13 +75,14 @@ static const char *parse_path(cmd_parms *cmd, claim_req_t *q)
         return apr_psprintf(cmd->pool, "Require " REQUIRE_NAME ": the claim "
                             "'%s' has an empty name between dots; write "
                             "nested claims as 'realm_access.roles', and a "
-                            "dot inside a claim's name as '\\.' (e.g. "
-                            "'https://example\\.com/roles')", q->name);
+                            "dot inside a claim's name with a backslash "
+                            "before it (README, Authorization)", q->name);
     default:
         return apr_psprintf(cmd->pool, "Require " REQUIRE_NAME ": the claim "
                             "'%s' has a backslash before something other "
-                            "than '.' or '\\'; in a claim name '\\.' is a "
-                            "dot and '\\\\' a backslash", q->name);
+                            "than a dot or a backslash; in a claim name, a "
+                            "backslash and a dot are a dot, two "
+                            "backslashes one", q->name);
     }
     q->path = apr_palloc(cmd->pool, n * sizeof(*q->path));
     for (p = buf, i = 0; i < n; i++) {
