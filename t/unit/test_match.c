@@ -43,6 +43,8 @@ static int setup(const char *payload, size_t budget)
 
     free(scratch[0]);
     free(scratch[1]);
+    scratch[1] = NULL;
+    free((void *)recs[CACHED].claims);
     memset(recs, 0, sizeof(recs));
     scratch[0] = malloc(slen);
     ok &= jwtsso_view_make(payload, len, "alice", budget, &view, scratch[0],
