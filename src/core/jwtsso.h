@@ -409,6 +409,44 @@ char *jwtsso_sign_token(const jwtsso_signer_t *s, const char *payload_json);
 char *jwtsso_sign_jwk(const jwtsso_signer_t *s);
 void jwtsso_sign_free(jwtsso_signer_t *s);
 
+/* ---------------------------------------------------------------------
+ * Secrets (secret.c): the forms a shared secret is written in, the same
+ * for JWTSSOSecret (and the module's other secret directives) and for
+ * jwtsso-token: "file:PATH" (the file's bytes, a trailing newline not
+ * part of them), "env:NAME" (the environment variable's value),
+ * "base64:DATA" (standard or URL-safe base64, padding optional), else the
+ * text itself.
+ */
+#define JWTSSO_SECRET_MIN 32        /* bytes, as long as SHA-256's output:
+                                     * shorter only when allowed */
+#define JWTSSO_SECRET_FILE_MAX 65536
+
+typedef enum {
+    JWTSSO_SECRET_OK = 0,
+    JWTSSO_SECRET_NO_PATH,      /* "file:" and nothing after it */
+    JWTSSO_SECRET_UNREADABLE,   /* the file cannot be opened or read */
+    JWTSSO_SECRET_TOO_LARGE,    /* the file is over JWTSSO_SECRET_FILE_MAX */
+    JWTSSO_SECRET_NO_ENV,       /* the variable is not set, or empty */
+    JWTSSO_SECRET_NOT_BASE64,   /* what follows "base64:" is not base64 */
+    JWTSSO_SECRET_EMPTY,        /* the secret has no byte */
+    JWTSSO_SECRET_INTERNAL      /* out of memory, a NULL value */
+} jwtsso_secret_err_t;
+
+/* The form of value: 'f' (file:), 'e' (env:), 'b' (base64:) or 'l' (the
+ * text itself); *rest (rest may be NULL) is what follows the prefix. */
+int jwtsso_secret_form(const char *value, const char **rest);
+/* The bytes value stands for, into *out (malloc'ed, NUL-terminated; *len
+ * without the NUL; free with jwtsso_secret_free), or NULL with the error.
+ * path: the file to read for a "file:" value, as the caller resolved it
+ * (the module: relative to ServerRoot), or NULL for the text after
+ * "file:" as it is. *err (err may be NULL): the errno of UNREADABLE, else
+ * 0. */
+jwtsso_secret_err_t jwtsso_secret_bytes(const char *value, const char *path,
+                                        unsigned char **out, size_t *len,
+                                        int *err);
+/* Cleanse len bytes at p, then free it. NULL is no-op. */
+void jwtsso_secret_free(unsigned char *p, size_t len);
+
 #ifdef __cplusplus
 }
 #endif
