@@ -53,6 +53,15 @@ typedef struct {
     int allow_short;
 } sign_args_t;
 
+/* 1 if s can be a JSON string. */
+static int utf8(const char *s)
+{
+    json_t *v = json_string(s);
+
+    json_decref(v);
+    return v != NULL;
+}
+
 /* The options into a; CLI_OK, or the exit status to return now. */
 static int parse(int argc, char **argv, sign_args_t *a)
 {
@@ -106,6 +115,9 @@ static int parse(int argc, char **argv, sign_args_t *a)
     }
     if ((a->secret == NULL) == (a->key == NULL)) {
         return jwtsso_common_usage("sign", "give one of --secret or --key");
+    }
+    if (a->kid != NULL && !utf8(a->kid)) {
+        return jwtsso_common_usage("sign", "--kid must be UTF-8 text");
     }
     if (a->secret != NULL && a->alg == NULL) {
         return jwtsso_common_usage("sign", "--secret needs --alg HS256, "

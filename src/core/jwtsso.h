@@ -380,8 +380,8 @@ jwtsso_reason_t jwtsso_record_check(const jwtsso_mackey_t *k,
 typedef struct jwtsso_signer jwtsso_signer_t;
 
 /* An HMAC signer for alg (HS256, HS384 or HS512); the secret is copied
- * (cleansed on free); kid may be NULL. NULL on a bad alg, an empty secret
- * or allocation failure. */
+ * (cleansed on free); kid may be NULL. NULL on a bad alg, an empty secret,
+ * a kid that is not UTF-8 or allocation failure. */
 jwtsso_signer_t *jwtsso_sign_new_hmac(jwtsso_alg_t alg,
                                       const unsigned char *secret,
                                       size_t len, const char *kid);
@@ -390,8 +390,10 @@ jwtsso_signer_t *jwtsso_sign_new_hmac(jwtsso_alg_t alg,
  * (>= 2048 bits: RS256/384/512, PS256/384/512), EC P-256 (ES256), P-384
  * (ES384), P-521 (ES512), Ed25519 (EdDSA). alg JWTSSO_ALG_UNKNOWN picks
  * the key's first: RS256, the curve's ES*, EdDSA; any other alg must be
- * one the key allows (else JWTSSO_KEY_ALG_MISMATCH). kid may be NULL.
- * A public key or certificate is JWTSSO_KEY_NOT_PEM. */
+ * one the key allows (else JWTSSO_KEY_ALG_MISMATCH). kid may be NULL;
+ * one that is not UTF-8 is JWTSSO_KEY_BAD_JWK. A public key or
+ * certificate is JWTSSO_KEY_NOT_PEM, an encrypted key
+ * JWTSSO_KEY_UNSUPPORTED; other keys as for jwtsso_pkey_add. */
 jwtsso_keyerr_t jwtsso_sign_new_pem(const char *pem, size_t len,
                                     const char *kid, jwtsso_alg_t alg,
                                     jwtsso_signer_t **out);

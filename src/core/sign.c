@@ -48,7 +48,17 @@ void jwtsso_sign_free(jwtsso_signer_t *s)
     }
 }
 
-/* A new signer with kid copied (NULL: none); NULL on allocation failure. */
+/* 1 if kid (NUL-terminated) can be a JSON string: valid UTF-8. */
+static int kid_ok(const char *kid)
+{
+    json_t *v = json_string(kid);
+
+    json_decref(v);
+    return v != NULL;
+}
+
+/* A new signer with kid copied (NULL: none); NULL on allocation failure
+ * (the callers checked kid_ok). */
 static jwtsso_signer_t *signer_new(const char *kid)
 {
     jwtsso_signer_t *s = calloc(1, sizeof(*s));
@@ -71,7 +81,7 @@ jwtsso_signer_t *jwtsso_sign_new_hmac(jwtsso_alg_t alg,
 
     digest = jwtsso_alg_hmac_digest(alg, &maclen);
     if (digest == NULL || secret == NULL || len == 0
-        || (s = signer_new(kid)) == NULL) {
+        || (kid != NULL && !kid_ok(kid)) || (s = signer_new(kid)) == NULL) {
         return NULL;
     }
     s->alg = alg;
@@ -132,6 +142,9 @@ jwtsso_keyerr_t jwtsso_sign_new_pem(const char *pem, size_t len,
         return JWTSSO_KEY_INTERNAL;
     }
     *out = NULL;
+    if (kid != NULL && !kid_ok(kid)) {
+        return JWTSSO_KEY_BAD_JWK;
+    }
     rv = jwtsso_pkey_read(pem, len, &pkey, &priv);
     if (rv != JWTSSO_KEY_OK) {
         return rv;

@@ -310,6 +310,7 @@ usage_ok sign_bad_lifetime sign --alg HS256 --secret "$SECRET" --lifetime 1h
 usage_ok sign_extra_arg sign --alg HS256 --secret "$SECRET" extra
 usage_ok sign_unknown_option sign --alg HS256 --secret "$SECRET" --frob
 usage_ok sign_twice sign --alg HS256 --alg HS384 --secret "$SECRET"
+usage_ok sign_kid_not_utf8 sign --alg HS256 --secret "$SECRET" --kid "$(printf 'k\377')"
 usage_ok verify_no_key verify "$good"
 usage_ok verify_no_token verify --secret "$SECRET"
 usage_ok verify_two_tokens verify --secret "$SECRET" "$good" "$good"

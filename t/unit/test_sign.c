@@ -363,6 +363,13 @@ static void test_refused(void)
     CHECK("empty_refused",
           jwtsso_sign_new_pem("", 0, NULL, JWTSSO_ALG_UNKNOWN, &s)
           == JWTSSO_KEY_NOT_PEM && s == NULL);
+    CHECK("kid_not_utf8_refused",
+          jwtsso_sign_new_pem(keys[K_P256].pem, keys[K_P256].pem_len,
+                              "k\xff", JWTSSO_ALG_UNKNOWN, &s)
+          == JWTSSO_KEY_BAD_JWK && s == NULL
+          && jwtsso_sign_new_hmac(JWTSSO_ALG_HS256,
+                                  (const unsigned char *)SECRET,
+                                  strlen(SECRET), "k\xff") == NULL);
     CHECK("null_out_refused",
           jwtsso_sign_new_pem(keys[K_RSA].pem, keys[K_RSA].pem_len, NULL,
                               JWTSSO_ALG_UNKNOWN, NULL) == JWTSSO_KEY_INTERNAL);
