@@ -164,7 +164,7 @@ int jwtsso_common_algs(const char *cmd, const char *text, unsigned *mask)
 {
     const char *p = text, *q;
     jwtsso_alg_t a;
-    size_t n;
+    size_t n, named = 0;
 
     while (*p != '\0') {
         while (*p == ',' || is_space(*p)) {
@@ -185,7 +185,13 @@ int jwtsso_common_algs(const char *cmd, const char *text, unsigned *mask)
             return -1;
         }
         *mask |= JWTSSO_ALGBIT(a);
+        named++;
         p = q;
+    }
+    if (named == 0) {
+        /* an empty list would mean "what the key serves": say so instead */
+        jwtsso_common_usage(cmd, "--alg names no algorithm");
+        return -1;
     }
     return 0;
 }
