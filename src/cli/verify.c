@@ -199,7 +199,7 @@ static int keys(const verify_args_t *a, jwtsso_keyset_t *ks)
     jwtsso_keyerr_t ke;
     size_t len = 0, added = 0, bad = (size_t)-1;
     char *text;
-    int rv;
+    int rv, priv = 0;
 
     if (a->secret != NULL) {
         rv = jwtsso_common_secret("verify", a->secret, a->allow_short,
@@ -216,7 +216,13 @@ static int keys(const verify_args_t *a, jwtsso_keyset_t *ks)
         return CLI_USAGE;
     }
     if (a->key != NULL) {
-        ke = jwtsso_pkey_add(ks, a->kid, text, len, NULL);
+        ke = jwtsso_pkey_add(ks, a->kid, text, len, &priv);
+        if (ke == JWTSSO_KEY_OK && priv) {
+            /* as the module warns (JWTSSO00104): a private key where a
+             * public one will do is one more copy of it to guard */
+            fprintf(stderr, "jwtsso-token verify: note: %s is a private "
+                    "key; only its public half is used\n", path);
+        }
     }
     else {
         ke = jwtsso_jwks_add(ks, text, len, a->allow_short, &added, &bad);

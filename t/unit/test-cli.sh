@@ -114,6 +114,10 @@ for pair in RS256:rsa-1 PS512:rsa-1 ES256:ec-1 EdDSA:ed-1; do
     "$T" verify --jwks "$K/jwks.json" "$tok" >"$tmp/out" 2>&1
     ok "jwks_round_trip_$alg" $?
 done
+tok=$(sign ES256 --sub alice)
+"$T" verify --key "$K/ec256.key" "$tok" >"$tmp/out" 2>"$tmp/err"
+[ $? = 0 ] && grep -q 'private key; only its public half' "$tmp/err"
+ok "verify_private_key_noted" $?
 tok=$("$T" sign --key "$K/ec384.key" --sub alice)
 "$T" inspect "$tok" | grep -q '"alg": "ES384"'
 ok "key_picks_its_alg" $?
