@@ -419,8 +419,8 @@ jwtsso_match_t jwtsso_match_record(const jwtsso_record_t *rec,
 typedef struct jwtsso_signer jwtsso_signer_t;
 
 /* An HMAC signer for alg (HS256, HS384 or HS512); the secret is copied
- * (cleansed on free); kid may be NULL. NULL on a bad alg, an empty secret
- * or allocation failure. */
+ * (cleansed on free); kid may be NULL. NULL on a bad alg, an empty secret,
+ * a kid that is not UTF-8 or allocation failure. */
 jwtsso_signer_t *jwtsso_sign_new_hmac(jwtsso_alg_t alg,
                                       const unsigned char *secret,
                                       size_t len, const char *kid);
@@ -429,8 +429,10 @@ jwtsso_signer_t *jwtsso_sign_new_hmac(jwtsso_alg_t alg,
  * (>= 2048 bits: RS256/384/512, PS256/384/512), EC P-256 (ES256), P-384
  * (ES384), P-521 (ES512), Ed25519 (EdDSA). alg JWTSSO_ALG_UNKNOWN picks
  * the key's first: RS256, the curve's ES*, EdDSA; any other alg must be
- * one the key allows (else JWTSSO_KEY_ALG_MISMATCH). kid may be NULL.
- * A public key or certificate is JWTSSO_KEY_NOT_PEM. */
+ * one the key allows (else JWTSSO_KEY_ALG_MISMATCH). kid may be NULL;
+ * one that is not UTF-8 is JWTSSO_KEY_BAD_JWK. A public key or
+ * certificate is JWTSSO_KEY_NOT_PEM, an encrypted key
+ * JWTSSO_KEY_UNSUPPORTED; other keys as for jwtsso_pkey_add. */
 jwtsso_keyerr_t jwtsso_sign_new_pem(const char *pem, size_t len,
                                     const char *kid, jwtsso_alg_t alg,
                                     jwtsso_signer_t **out);
@@ -447,6 +449,44 @@ char *jwtsso_sign_token(const jwtsso_signer_t *s, const char *payload_json);
  * never a private member. malloc'ed, or NULL for an HMAC signer. */
 char *jwtsso_sign_jwk(const jwtsso_signer_t *s);
 void jwtsso_sign_free(jwtsso_signer_t *s);
+
+/* ---------------------------------------------------------------------
+ * Secrets (secret.c): the forms a shared secret is written in, the same
+ * for JWTSSOSecret (and the module's other secret directives) and for
+ * jwtsso-token: "file:PATH" (the file's bytes, a trailing newline not
+ * part of them), "env:NAME" (the environment variable's value),
+ * "base64:DATA" (standard or URL-safe base64, padding optional), else the
+ * text itself.
+ */
+#define JWTSSO_SECRET_MIN 32        /* bytes, as long as SHA-256's output:
+                                     * shorter only when allowed */
+#define JWTSSO_SECRET_FILE_MAX 65536
+
+typedef enum {
+    JWTSSO_SECRET_OK = 0,
+    JWTSSO_SECRET_NO_PATH,      /* "file:" and nothing after it */
+    JWTSSO_SECRET_UNREADABLE,   /* the file cannot be opened or read */
+    JWTSSO_SECRET_TOO_LARGE,    /* the file is over JWTSSO_SECRET_FILE_MAX */
+    JWTSSO_SECRET_NO_ENV,       /* the variable is not set, or empty */
+    JWTSSO_SECRET_NOT_BASE64,   /* what follows "base64:" is not base64 */
+    JWTSSO_SECRET_EMPTY,        /* the secret has no byte */
+    JWTSSO_SECRET_INTERNAL      /* out of memory, a NULL value */
+} jwtsso_secret_err_t;
+
+/* The form of value: 'f' (file:), 'e' (env:), 'b' (base64:) or 'l' (the
+ * text itself); *rest (rest may be NULL) is what follows the prefix. */
+int jwtsso_secret_form(const char *value, const char **rest);
+/* The bytes value stands for, into *out (malloc'ed, NUL-terminated; *len
+ * without the NUL; free with jwtsso_secret_free), or NULL with the error.
+ * path: the file to read for a "file:" value, as the caller resolved it
+ * (the module: relative to ServerRoot), or NULL for the text after
+ * "file:" as it is. *err (err may be NULL): the errno of UNREADABLE, else
+ * 0. */
+jwtsso_secret_err_t jwtsso_secret_bytes(const char *value, const char *path,
+                                        unsigned char **out, size_t *len,
+                                        int *err);
+/* Cleanse len bytes at p, then free it. NULL is no-op. */
+void jwtsso_secret_free(unsigned char *p, size_t len);
 
 #ifdef __cplusplus
 }

@@ -1,6 +1,7 @@
 /*
  * keyconf.c - the key directives of mod_auth_jwtsso: JWTSSOSecret and
- * JWTSSOSessionKey (literal, file:PATH, env:NAME or base64:DATA),
+ * JWTSSOSessionKey (literal, file:PATH, env:NAME or base64:DATA: read by
+ * the core's secret.c, as jwtsso-token reads them),
  * JWTSSOVerifyKey (PEM) and JWTSSOVerifyJWKS (a local JWK Set), and this
  * installation's session key file.
  *
@@ -13,15 +14,12 @@
 #include "glue.h"
 
 #include "apr_strings.h"
-#include "apr_base64.h"
 #include "apr_file_io.h"
-#include "apr_env.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
-#define SECRET_MIN      32          /* bytes: as long as SHA-256's output */
-#define SECRET_FILE_MAX 65536
+#define SECRET_MIN      JWTSSO_SECRET_MIN   /* jwtsso.h: why 32 */
 #define KEY_FILE_MAX    (1024 * 1024)
 
 /* The session record key: JWTSSOSessionKey, else the one derived from the
@@ -76,109 +74,63 @@ static const char *read_file(cmd_parms *cmd, const char *path, apr_off_t max,
 /* ------------------------------------------------------------------ */
 /* Secrets: literal, file:PATH, env:NAME or base64:DATA.               */
 
-/* base64:DATA: standard or URL-safe base64 (RFC 4648 §4, §5), padding
- * optional. The URL-safe '-' and '_' are mapped to '+' and '/', the text
- * is checked (apr_base64_decode_binary stops at the first character
- * outside the alphabet instead of refusing it), then decoded by APR.
- * NULL when not base64; the caller cleanses the bytes. */
-static unsigned char *b64decode(apr_pool_t *p, const char *in, size_t *len)
-{
-    char *t = apr_pstrdup(p, in), *s;
-    size_t n, pad;
-    unsigned char *out = NULL;
-
-    for (s = t; *s; s++) {
-        if (*s == '-') {
-            *s = '+';
-        }
-        else if (*s == '_') {
-            *s = '/';
-        }
-        else if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z')
-                   || (*s >= '0' && *s <= '9') || *s == '+' || *s == '/')) {
-            break;
-        }
-    }
-    n = (size_t)(s - t);
-    pad = strlen(s);
-    /* then nothing but the padding to a multiple of 4, if any */
-    if (n > 0 && n % 4 != 1 && strspn(s, "=") == pad
-        && (pad == 0 || (pad <= 2 && (n + pad) % 4 == 0))) {
-        *s = '\0';
-        out = apr_palloc(p, (apr_size_t)apr_base64_decode_len(t));
-        *len = (size_t)apr_base64_decode_binary(out, t);
-    }
-    OPENSSL_cleanse(t, strlen(in));
-    return out;
-}
-
-/* file:PATH, relative to ServerRoot; a trailing newline from echo or
- * openssl rand is not part of the secret. */
-static const char *secret_file(cmd_parms *cmd, const char *arg,
-                               unsigned char **out, size_t *len)
-{
-    const char *path = ap_server_root_relative(cmd->temp_pool, arg + 5);
-    const char *err;
-    apr_size_t got = 0;
-    char *buf = NULL;
-
-    if (!path || !arg[5]) {
-        return apr_psprintf(cmd->pool, "%s: '%s' names no file; write "
-                            "file:/path/to/secret", cmd->cmd->name, arg);
-    }
-    err = read_file(cmd, path, SECRET_FILE_MAX,
-                    APR_STRINGIFY(SECRET_FILE_MAX) " bytes",
-                    "point it at a file holding only the secret", &buf, &got);
-    if (err) {
-        return err;
-    }
-    while (got > 0 && (buf[got - 1] == '\n' || buf[got - 1] == '\r')) {
-        got--;
-    }
-    buf[got] = '\0';
-    *out = (unsigned char *)buf;
-    *len = got;
-    return NULL;
-}
-
-/* Resolve a secret value to bytes in cmd->temp_pool; an error message or
- * NULL. The caller cleanses *out when done. */
+/* The bytes of a secret value (literal, file:PATH, env:NAME or
+ * base64:DATA: the core's jwtsso_secret_bytes, the same rules as
+ * jwtsso-token's) copied into cmd->temp_pool; an error message or NULL.
+ * A file:PATH is relative to ServerRoot. The caller cleanses *out when
+ * done. */
 static const char *secret_bytes(cmd_parms *cmd, const char *arg,
                                 unsigned char **out, size_t *len)
 {
-    const char *name = cmd->cmd->name, *err = NULL;
-    char *val = NULL;
+    const char *name = cmd->cmd->name, *rest, *path = NULL;
+    unsigned char *bytes = NULL;
+    jwtsso_secret_err_t e;
+    int sys = 0, form = jwtsso_secret_form(arg, &rest);
+    char buf[120];
 
-    if (!strncmp(arg, "file:", 5)) {
-        err = secret_file(cmd, arg, out, len);
+    if (form == 'f' && *rest) {
+        path = ap_server_root_relative(cmd->temp_pool, rest);
     }
-    else if (!strncmp(arg, "env:", 4)) {
-        if (apr_env_get(&val, arg + 4, cmd->temp_pool) != APR_SUCCESS
-            || !val || !*val) {
-            return apr_psprintf(cmd->pool, "%s: the environment variable "
-                                "'%s' is not set or empty; set it for httpd "
-                                "(on Debian in /etc/apache2/envvars)",
-                                name, arg + 4);
-        }
-        *out = (unsigned char *)apr_pstrdup(cmd->temp_pool, val);
-        *len = strlen(val);
-    }
-    else if (!strncmp(arg, "base64:", 7)) {
-        *out = b64decode(cmd->temp_pool, arg + 7, len);
-        if (!*out) {
-            return apr_psprintf(cmd->pool, "%s: the value after base64: is "
-                                "not base64; write base64:$(openssl rand "
-                                "-base64 48)", name);
-        }
+    if (form == 'f' && !path) {
+        e = JWTSSO_SECRET_NO_PATH;
     }
     else {
-        *out = (unsigned char *)apr_pstrdup(cmd->temp_pool, arg);
-        *len = strlen(arg);
+        e = jwtsso_secret_bytes(arg, path, &bytes, len, &sys);
     }
-    if (!err && *len == 0) {
-        err = apr_psprintf(cmd->pool, "%s: the secret is empty", name);
+    switch (e) {
+    case JWTSSO_SECRET_OK:
+        *out = apr_pmemdup(cmd->temp_pool, bytes, *len + 1);
+        jwtsso_secret_free(bytes, *len);
+        return NULL;
+    case JWTSSO_SECRET_NO_PATH:
+        return apr_psprintf(cmd->pool, "%s: '%s' names no file; write "
+                            "file:/path/to/secret", name, arg);
+    case JWTSSO_SECRET_UNREADABLE:
+        return apr_psprintf(cmd->pool, "%s: cannot read %s (%s); make the "
+                            "file exist and readable by the user that starts "
+                            "httpd", name, path,
+                            apr_strerror(APR_FROM_OS_ERROR(sys), buf,
+                                         sizeof(buf)));
+    case JWTSSO_SECRET_TOO_LARGE:
+        return apr_psprintf(cmd->pool, "%s: %s is larger than "
+                            APR_STRINGIFY(JWTSSO_SECRET_FILE_MAX) " bytes; "
+                            "point it at a file holding only the secret",
+                            name, path);
+    case JWTSSO_SECRET_NO_ENV:
+        return apr_psprintf(cmd->pool, "%s: the environment variable "
+                            "'%s' is not set or empty; set it for httpd "
+                            "(on Debian in /etc/apache2/envvars)",
+                            name, rest);
+    case JWTSSO_SECRET_NOT_BASE64:
+        return apr_psprintf(cmd->pool, "%s: the value after base64: is "
+                            "not base64; write base64:$(openssl rand "
+                            "-base64 48)", name);
+    case JWTSSO_SECRET_EMPTY:
+        return apr_psprintf(cmd->pool, "%s: the secret is empty", name);
+    default:
+        return apr_psprintf(cmd->pool, "%s: out of memory reading the "
+                            "secret", name);
     }
-    return err;
 }
 
 /* JWTSSOAllowShortSecret On must come before the secret in its section. */
