@@ -14,8 +14,8 @@
  *    decoded names and strings, integers, reals as the same double,
  *    NumericDates as json.c reads them, arrays through jwtsso_jscan_next,
  *    nested objects scanned again and walked;
- *  - the helpers on the raw input, valid or not: jwtsso_jscan_decode stays
- *    within raw_len + 1 bytes and agrees with jwtsso_jscan_equals,
+ *  - the helpers on the raw input, valid or not: jwtsso_jstr_decode stays
+ *    within raw_len + 1 bytes and agrees with jwtsso_jstr_equals,
  *    jwtsso_jscan_next stays inside the text and ends, and the number
  *    helpers agree with Jansson on the input read as one number.
  */
@@ -48,15 +48,15 @@ static void helpers_on(const uint8_t *data, size_t size)
     long long s;
     double d;
 
-    n = jwtsso_jscan_decode(raw, size, out);
+    n = jwtsso_jstr_decode(raw, size, out);
     FUZZ_ASSERT(n <= size && out[n] == '\0');
-    FUZZ_ASSERT(jwtsso_jscan_equals(raw, size, 1, out, n));
-    FUZZ_ASSERT(jwtsso_jscan_equals(raw, size, 0, raw, size));
-    FUZZ_ASSERT(n == size || !jwtsso_jscan_equals(raw, size, 0, out, n));
+    FUZZ_ASSERT(jwtsso_jstr_equals(raw, size, 1, out, n));
+    FUZZ_ASSERT(jwtsso_jstr_equals(raw, size, 0, raw, size));
+    FUZZ_ASSERT(n == size || !jwtsso_jstr_equals(raw, size, 0, out, n));
     if (n > 0) {
         out[n - 1] ^= 1;
-        FUZZ_ASSERT(!jwtsso_jscan_equals(raw, size, 1, out, n));
-        FUZZ_ASSERT(!jwtsso_jscan_equals(raw, size, 1, out, n - 1));
+        FUZZ_ASSERT(!jwtsso_jstr_equals(raw, size, 1, out, n));
+        FUZZ_ASSERT(!jwtsso_jstr_equals(raw, size, 1, out, n - 1));
     }
     for (;;) {
         prev = pos;
@@ -70,9 +70,9 @@ static void helpers_on(const uint8_t *data, size_t size)
         FUZZ_ASSERT(++calls <= size);
     }
     FUZZ_ASSERT(pos <= size);
-    (void)jwtsso_jscan_seconds(raw, size, &s);
-    (void)jwtsso_jscan_integer(raw, size, &s);
-    (void)jwtsso_jscan_real(raw, size, &d);
+    (void)jwtsso_jnum_seconds(raw, size, &s);
+    (void)jwtsso_jnum_integer(raw, size, &s);
+    (void)jwtsso_jnum_real(raw, size, &d);
     free(out);
 }
 

@@ -6,8 +6,8 @@
  * jscan_verdict() is jwtsso_json_object's answer in the scanner's words.
  * jscan_same_object() scans an object's text again and compares every
  * member, in order, with Jansson's object: names and strings decoded
- * (jwtsso_jscan_decode and _equals), integers exactly
- * (jwtsso_jscan_integer), reals as the same double (jwtsso_jscan_real:
+ * (jwtsso_jstr_decode and _equals), integers exactly
+ * (jwtsso_jnum_integer), reals as the same double (jwtsso_jnum_real:
  * both are strtod of the same value), NumericDates as
  * jwtsso_json_seconds reads them, literals, arrays element by element
  * (jwtsso_jscan_next), nested objects recursively, both by scanning
@@ -47,18 +47,18 @@ static int jscan_same_number(const char *raw, size_t len, json_t *v)
 {
     long long i, s, js;
     double d;
-    int r = jwtsso_jscan_seconds(raw, len, &s);
+    int r = jwtsso_jnum_seconds(raw, len, &s);
 
     if (r != jwtsso_json_seconds(v, &js) || (r == 0 && s != js)) {
         return 0;
     }
     if (json_is_integer(v)) {
-        return jwtsso_jscan_integer(raw, len, &i)
+        return jwtsso_jnum_integer(raw, len, &i)
                && i == json_integer_value(v)
-               && jwtsso_jscan_real(raw, len, &d) == 0;
+               && jwtsso_jnum_real(raw, len, &d) == 0;
     }
-    return !jwtsso_jscan_integer(raw, len, &i)
-           && jwtsso_jscan_real(raw, len, &d) == 0
+    return !jwtsso_jnum_integer(raw, len, &i)
+           && jwtsso_jnum_real(raw, len, &d) == 0
            && d == json_real_value(v)
            && (d < 0) == (json_real_value(v) < 0);
 }
@@ -78,9 +78,9 @@ static int jscan_same_string(const char *raw, size_t len, int esc,
         return 0;
     }
     dec = ORACLE_MALLOC(len + 1);
-    dl = jwtsso_jscan_decode(raw, len, dec);
+    dl = jwtsso_jstr_decode(raw, len, dec);
     ok = dl == slen && dec[dl] == '\0' && memcmp(dec, s, dl) == 0
-         && jwtsso_jscan_equals(raw, len, esc, s, slen);
+         && jwtsso_jstr_equals(raw, len, esc, s, slen);
     free(dec);
     return ok;
 }

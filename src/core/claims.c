@@ -49,7 +49,7 @@ typedef struct {
 static int equals(const jwtsso_jmember_t *m, const char *want)
 {
     return m != NULL && m->type == JWTSSO_J_STRING
-           && jwtsso_jscan_equals(m->value, m->value_len, m->value_esc,
+           && jwtsso_jstr_equals(m->value, m->value_len, m->value_esc,
                                   want, strlen(want));
 }
 
@@ -83,7 +83,7 @@ static const char *take(const jwtsso_jmember_t *m, char **buf, size_t *len)
 {
     char *s = *buf;
 
-    *len = jwtsso_jscan_decode(m->value, m->value_len, s);
+    *len = jwtsso_jstr_decode(m->value, m->value_len, s);
     *buf = s + *len + 1;
     return s;
 }
@@ -91,7 +91,7 @@ static const char *take(const jwtsso_jmember_t *m, char **buf, size_t *len)
 /* Is member m named name (plain)? */
 static int named(const jwtsso_jmember_t *m, const char *name)
 {
-    return jwtsso_jscan_equals(m->name, m->name_len, m->name_esc, name,
+    return jwtsso_jstr_equals(m->name, m->name_len, m->name_esc, name,
                                strlen(name));
 }
 
@@ -166,7 +166,7 @@ static jwtsso_reason_t times(const jwtsso_policy_t *pol,
             continue;
         }
         if (t->type != JWTSSO_J_NUMBER
-            || jwtsso_jscan_seconds(t->value, t->value_len, when[i]) != 0) {
+            || jwtsso_jnum_seconds(t->value, t->value_len, when[i]) != 0) {
             if (rv == JWTSSO_OK) {
                 rv = JWTSSO_R_CLAIM_TYPE;
                 res->claim = names[i];

@@ -1,6 +1,6 @@
 /*
  * jscan.h - the token path's JSON reader: a validating scanner that
- * builds no tree.
+ * builds no tree (jscan.c; its strings in jstr.c, its numbers in jnum.c).
  *
  * A token's header and payload are read once per request: a tree of
  * Jansson values (a malloc per value) cost more than the signature check
@@ -30,6 +30,7 @@
 #define JWTSSO_JSCAN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef enum {
     JWTSSO_J_STRING, JWTSSO_J_NUMBER, JWTSSO_J_TRUE, JWTSSO_J_FALSE,
@@ -76,33 +77,61 @@ int jwtsso_jscan_object(const char *buf, size_t len,
 int jwtsso_jscan_next(const char *raw, size_t len, size_t *pos,
                       jwtsso_jmember_t *m);
 
+/* ---------------------------------------------------------------------
+ * Strings (jstr.c)
+ */
 /* Decode a string's raw text (from a successful scan) into out (room for
  * raw_len + 1 bytes); NUL-terminates; returns the decoded length (UTF-8
  * for \u escapes, surrogate pairs combined). Other text is decoded
  * leniently, never past raw_len + 1 bytes of out. */
-size_t jwtsso_jscan_decode(const char *raw, size_t raw_len, char *out);
+size_t jwtsso_jstr_decode(const char *raw, size_t raw_len, char *out);
 
 /* Do the raw string text a (escapes allowed; raw_esc 0 says it has none)
  * and the plain bytes b decode to the same bytes? 1 or 0; no
  * allocation. */
-int jwtsso_jscan_equals(const char *raw, size_t raw_len, int raw_esc,
-                        const char *b, size_t b_len);
+int jwtsso_jstr_equals(const char *raw, size_t raw_len, int raw_esc,
+                       const char *b, size_t b_len);
 
-/* Is a number's text (from a successful scan) an integer (no fraction,
- * no exponent)? Then *out is its value (it fits: the scan said so). 1,
- * or 0 for a real (or any other text; *out untouched). */
-int jwtsso_jscan_integer(const char *raw, size_t len, long long *out);
+/* ---------------------------------------------------------------------
+ * Numbers (jnum.c)
+ */
+/* Is a number's text an integer (no fraction, no exponent) that fits in
+ * long long (one from a successful scan does)? Then *out is its value.
+ * 1, or 0 for a real (or any other text; *out untouched). */
+int jwtsso_jnum_integer(const char *raw, size_t len, long long *out);
 
 /* A number's text as the double strtod makes of it (correctly rounded,
  * whatever the locale): 0, or -1 when it is no number or does not round
  * to a finite double (or out of memory, for a text of over 90 significant
  * digits). */
-int jwtsso_jscan_real(const char *raw, size_t len, double *out);
+int jwtsso_jnum_real(const char *raw, size_t len, double *out);
 
 /* A NumericDate (RFC 7519 §2) as whole seconds, as json.c's
  * jwtsso_json_seconds reads the same number: an integer as it is, a real
  * floored when its value as a double is at most 2^53 in magnitude. 0, or
  * -1 (*out untouched). */
-int jwtsso_jscan_seconds(const char *raw, size_t len, long long *out);
+int jwtsso_jnum_seconds(const char *raw, size_t len, long long *out);
+
+/* ---------------------------------------------------------------------
+ * Between the scanner's files
+ */
+/* A member name on the scanner's name stack: raw text, and its raw
+ * length shifted left by one with the low bit set when it holds a
+ * backslash. */
+typedef struct {
+    const unsigned char *p;
+    size_t lenx;
+} jwtsso_jname_t;
+
+/* Check a string's body from p (just after the opening quote): returns
+ * the closing quote, or NULL. Sets *esc when it meets a backslash. */
+const unsigned char *jwtsso_jstr_scan(const unsigned char *p,
+                                      const unsigned char *end, int *esc);
+/* Do the names v[0..k) of one object repeat one (compared decoded)? 1,
+ * 0, or -1 (out of memory). */
+int jwtsso_jstr_repeats(const jwtsso_jname_t *v, size_t k);
+/* Is a number's text (the grammar's) one Jansson holds: an integer in
+ * long long, a real that rounds to a finite double? 1 or 0. */
+int jwtsso_jnum_fits(const char *raw, size_t len);
 
 #endif /* JWTSSO_JSCAN_H */

@@ -162,7 +162,7 @@ static const jwtsso_jmember_t *member(const members_t *ms, const char *name)
     size_t i, len = strlen(name);
 
     for (i = 0; i < ms->n; i++) {
-        if (jwtsso_jscan_equals(ms->m[i].name, ms->m[i].name_len,
+        if (jwtsso_jstr_equals(ms->m[i].name, ms->m[i].name_len,
                                 ms->m[i].name_esc, name, len)) {
             return &ms->m[i];
         }
@@ -178,7 +178,7 @@ static const char *keep(const jwtsso_jmember_t *m, char **strings,
     char *s = *strings;
     size_t n;
 
-    *len = jwtsso_jscan_decode(m->value, m->value_len, s);
+    *len = jwtsso_jstr_decode(m->value, m->value_len, s);
     *strings = s + *len + 1;
     n = *len < size ? *len : size - 1;
     memcpy(out, s, n);
@@ -213,7 +213,7 @@ static jwtsso_reason_t header(parts_t *p, jwtsso_result_t *res,
     /* decoded: "\u006eone" is "none"; no alg name we know is as long as
      * ALG_NAME_MAX even spelled with escapes */
     if (alg->value_len < sizeof(name)) {
-        len = jwtsso_jscan_decode(alg->value, alg->value_len, name);
+        len = jwtsso_jstr_decode(alg->value, alg->value_len, name);
     }
     if (is_none(name, len)) {
         return JWTSSO_R_ALG_NONE;

@@ -188,10 +188,10 @@ static size_t number(const char *raw, size_t len, char *buf)
     size_t i, n;
     int p;
 
-    if (jwtsso_jscan_integer(raw, len, &v)) {
+    if (jwtsso_jnum_integer(raw, len, &v)) {
         return (size_t)snprintf(buf, NUM_MAX, "%lld", v);
     }
-    jwtsso_jscan_real(raw, len, &d);
+    jwtsso_jnum_real(raw, len, &d);
     for (p = 15; p <= 17; p++) {
         snprintf(buf, NUM_MAX, "%.*g", p, d);
         if (strtod(buf, NULL) == d) {
@@ -235,7 +235,7 @@ static void put_raw_str(out_t *o, const char *raw, size_t len)
           : end - bs >= 12 && bs[6] == '\\' && (bs[2] | 0x20) == 'd'
             && strchr("89abAB", bs[3]) != NULL ? 12 : 6;
         k = k < (size_t)(end - bs) ? k : (size_t)(end - bs);
-        jwtsso_jscan_decode(bs, k, dec);
+        jwtsso_jstr_decode(bs, k, dec);
         put(o, esc + 1, json_str(esc, dec) - 2);   /* without its quotes */
         raw = bs + k;
     }
@@ -285,7 +285,7 @@ static void put_decoded(out_t *o, const char *raw, size_t len)
         o->over = 1;
         return;
     }
-    o->p += jwtsso_jscan_decode(raw, len, o->p);
+    o->p += jwtsso_jstr_decode(raw, len, o->p);
 }
 
 /* The flat text of a claim (jwtsso_claim_t): strings decoded, null as "",

@@ -665,8 +665,8 @@ static void test_seconds(void)
 
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         got = 12345;
-        rc = jwtsso_jscan_seconds(cases[i].text, strlen(cases[i].text), &got);
-        snprintf(name, sizeof(name), "jscan_seconds(\"%s\")", cases[i].text);
+        rc = jwtsso_jnum_seconds(cases[i].text, strlen(cases[i].text), &got);
+        snprintf(name, sizeof(name), "jnum_seconds(\"%s\")", cases[i].text);
         if (!CHECK(name, rc == cases[i].rc
                          && (rc != 0 || got == cases[i].want)
                          && (rc == 0 || got == 12345))) {
@@ -681,7 +681,7 @@ static void test_seconds(void)
             && json_is_number(json_array_get(v, 0))) {
             jgot = 12345;
             jrc = jwtsso_json_seconds(json_array_get(v, 0), &jgot);
-            snprintf(name, sizeof(name), "jscan_seconds(\"%s\") as json.c",
+            snprintf(name, sizeof(name), "jnum_seconds(\"%s\") as json.c",
                      cases[i].text);
             CHECK(name, jrc == rc && jgot == got);
         }
@@ -718,42 +718,42 @@ static void test_decode_equals(void)
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         len = strlen(cases[i].raw);
         memset(out, 'Z', sizeof(out));
-        n = jwtsso_jscan_decode(cases[i].raw, len, out);
-        snprintf(name, sizeof(name), "jscan_decode(\"%s\")",
+        n = jwtsso_jstr_decode(cases[i].raw, len, out);
+        snprintf(name, sizeof(name), "jstr_decode(\"%s\")",
                  shown(cases[i].raw, len));
         CHECK(name, n == cases[i].dec_len && n <= len && out[n] == '\0'
                     && memcmp(out, cases[i].dec, n) == 0
                     && out[len + 1] == 'Z');
-        snprintf(name, sizeof(name), "jscan_equals(\"%s\")",
+        snprintf(name, sizeof(name), "jstr_equals(\"%s\")",
                  shown(cases[i].raw, len));
-        CHECK(name, jwtsso_jscan_equals(cases[i].raw, len,
+        CHECK(name, jwtsso_jstr_equals(cases[i].raw, len,
                                        memchr(cases[i].raw, '\\', len) != 0,
                                        cases[i].dec, cases[i].dec_len));
     }
-    CHECK("jscan_equals: plain, equal",
-          jwtsso_jscan_equals("exp", 3, 0, "exp", 3));
-    CHECK("jscan_equals: plain, different",
-          !jwtsso_jscan_equals("exp", 3, 0, "exq", 3));
-    CHECK("jscan_equals: plain, prefix",
-          !jwtsso_jscan_equals("exp", 3, 0, "ex", 2)
-          && !jwtsso_jscan_equals("ex", 2, 0, "exp", 3));
-    CHECK("jscan_equals: escaped, equal",
-          jwtsso_jscan_equals("\\u0065xp", 8, 1, "exp", 3));
-    CHECK("jscan_equals: escaped, different",
-          !jwtsso_jscan_equals("\\u0065xp", 8, 1, "exq", 3)
-          && !jwtsso_jscan_equals("\\u0065xp", 8, 1, "ex", 2)
-          && !jwtsso_jscan_equals("\\u0065xp", 8, 1, "expp", 4)
-          && !jwtsso_jscan_equals("\\u0065xp", 8, 1, "\\u0065xp", 8));
-    CHECK("jscan_equals: raw_esc 0 compares the raw text",
-          jwtsso_jscan_equals("\\u0065", 6, 0, "\\u0065", 6)
-          && !jwtsso_jscan_equals("\\u0065", 6, 0, "e", 1));
-    CHECK("jscan_equals: empty",
-          jwtsso_jscan_equals("", 0, 0, "", 0)
-          && jwtsso_jscan_equals("", 0, 1, "", 0)
-          && !jwtsso_jscan_equals("", 0, 1, "a", 1));
-    CHECK("jscan_equals: NUL in b",
-          !jwtsso_jscan_equals("a", 1, 1, "a\0", 2)
-          && jwtsso_jscan_equals("a\\nb", 4, 1, "a\nb", 3));
+    CHECK("jstr_equals: plain, equal",
+          jwtsso_jstr_equals("exp", 3, 0, "exp", 3));
+    CHECK("jstr_equals: plain, different",
+          !jwtsso_jstr_equals("exp", 3, 0, "exq", 3));
+    CHECK("jstr_equals: plain, prefix",
+          !jwtsso_jstr_equals("exp", 3, 0, "ex", 2)
+          && !jwtsso_jstr_equals("ex", 2, 0, "exp", 3));
+    CHECK("jstr_equals: escaped, equal",
+          jwtsso_jstr_equals("\\u0065xp", 8, 1, "exp", 3));
+    CHECK("jstr_equals: escaped, different",
+          !jwtsso_jstr_equals("\\u0065xp", 8, 1, "exq", 3)
+          && !jwtsso_jstr_equals("\\u0065xp", 8, 1, "ex", 2)
+          && !jwtsso_jstr_equals("\\u0065xp", 8, 1, "expp", 4)
+          && !jwtsso_jstr_equals("\\u0065xp", 8, 1, "\\u0065xp", 8));
+    CHECK("jstr_equals: raw_esc 0 compares the raw text",
+          jwtsso_jstr_equals("\\u0065", 6, 0, "\\u0065", 6)
+          && !jwtsso_jstr_equals("\\u0065", 6, 0, "e", 1));
+    CHECK("jstr_equals: empty",
+          jwtsso_jstr_equals("", 0, 0, "", 0)
+          && jwtsso_jstr_equals("", 0, 1, "", 0)
+          && !jwtsso_jstr_equals("", 0, 1, "a", 1));
+    CHECK("jstr_equals: NUL in b",
+          !jwtsso_jstr_equals("a", 1, 1, "a\0", 2)
+          && jwtsso_jstr_equals("a\\nb", 4, 1, "a\nb", 3));
 }
 
 static void test_array(void)
@@ -814,7 +814,7 @@ static void test_array(void)
          && e.name_len == 1 && e.name[0] == 'a' && !e.name_esc
          && e.type == JWTSSO_J_NUMBER && e.value_len == 1
          && jwtsso_jscan_next(obj, sizeof(obj) - 1, &pos, &e)
-         && e.name_esc && jwtsso_jscan_equals(e.name, e.name_len, 1, "bc", 2)
+         && e.name_esc && jwtsso_jstr_equals(e.name, e.name_len, 1, "bc", 2)
          && e.type == JWTSSO_J_ARRAY && e.value_len == 5
          && jwtsso_jscan_next(obj, sizeof(obj) - 1, &pos, &e)
          && e.name_len == 0 && e.type == JWTSSO_J_OBJECT
@@ -826,10 +826,10 @@ static void test_array(void)
          && m[0].type == JWTSSO_J_ARRAY;
     pos = 0;
     ok = ok && jwtsso_jscan_next(m[0].value, m[0].value_len, &pos, &e)
-         && jwtsso_jscan_equals(e.value, e.value_len, e.value_esc, "a", 1)
+         && jwtsso_jstr_equals(e.value, e.value_len, e.value_esc, "a", 1)
          && jwtsso_jscan_next(m[0].value, m[0].value_len, &pos, &e)
          && e.value_esc
-         && jwtsso_jscan_equals(e.value, e.value_len, 1, "bc", 2)
+         && jwtsso_jstr_equals(e.value, e.value_len, 1, "bc", 2)
          && !jwtsso_jscan_next(m[0].value, m[0].value_len, &pos, &e);
     CHECK("jscan_next: on a member's value", ok);
     /* truncated texts end inside the buffer */
