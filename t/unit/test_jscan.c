@@ -200,11 +200,8 @@ static char *nested(int levels, int arrays, const char *inner)
 /* ---------------------------------------------------------------------
  * The differential list
  */
-static void test_documents(void)
+static void test_docs_shape(void)
 {
-    char *s, *big;
-    size_t o, i;
-
     /* valid objects */
     D("{}");
     D(" {} ");
@@ -276,6 +273,10 @@ static void test_documents(void)
     D("{\"a\":undefined}");
     D("{\"a\":t}");
 
+}
+
+static void test_docs_numbers(void)
+{
     /* numbers */
     D("{\"a\":0}");
     D("{\"a\":-0}");
@@ -359,6 +360,10 @@ static void test_documents(void)
       "177115317644757302700698555713669596228429148198608349364752927190"
       "7416844436551070434271155969950809304288017790417449779e313}");
 
+}
+
+static void test_docs_strings(void)
+{
     /* escapes */
     D("{\"a\":\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"}");
     D("{\"\\\"\\\\\\/\\b\\f\\n\\r\\t\":1}");
@@ -476,6 +481,13 @@ static void test_documents(void)
     D("{} // x");
     D("{\"a\":\"\f\"}");
     D("{\"a\":\"\\f\"}");
+
+}
+
+static void test_docs_names(void)
+{
+    char *s, *big;
+    size_t o, i;
 
     /* duplicates */
     D("{\"a\":1,\"a\":1}");
@@ -1177,7 +1189,10 @@ static void test_roundtrip(void)
 
 int main(void)
 {
-    test_documents();
+    test_docs_shape();
+    test_docs_numbers();
+    test_docs_strings();
+    test_docs_names();
     test_seconds();
     test_decode_equals();
     test_array();
