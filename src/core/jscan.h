@@ -19,6 +19,12 @@
  * members as pointers into the text; nothing is decoded or copied until a
  * helper below is asked to.
  *
+ * Where a text breaks two rules, the rule reported is Jansson's too (a
+ * NUL byte first; a repeated name before a later error), but for one
+ * case: a text nested deeper than JWTSSO_JSCAN_MAX_DEPTH that repeats a
+ * name after that point is BAD here and a duplicate to json.c (Jansson
+ * nests 2048 deep before json.c counts). Both refuse it.
+ *
  * No allocation, as long as every object has at most 64 members and the
  * objects open at any one time have at most 256 member names between
  * them; beyond that the scanner uses malloc for scratch space (freed
