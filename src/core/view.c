@@ -179,19 +179,13 @@ size_t jwtsso_view_json(const jwtsso_claim_t *c, size_t n, char *out)
     return len + 1;
 }
 
-/* A number's text (from a scan) at buf (NUM_MAX bytes); returns its
+/* A real as Jansson writes it, at buf (NUM_MAX bytes); returns its
  * length. */
-static size_t number(const char *raw, size_t len, char *buf)
+static size_t real_text(double d, char *buf)
 {
-    long long v;
-    double d = 0;
     size_t i, n;
     int p;
 
-    if (jwtsso_jnum_integer(raw, len, &v)) {
-        return (size_t)snprintf(buf, NUM_MAX, "%lld", v);
-    }
-    jwtsso_jnum_real(raw, len, &d);
     for (p = 15; p <= 17; p++) {
         snprintf(buf, NUM_MAX, "%.*g", p, d);
         if (strtod(buf, NULL) == d) {
@@ -211,6 +205,20 @@ static size_t number(const char *raw, size_t len, char *buf)
         n += 2;
     }
     return n;
+}
+
+/* A number's text (from a scan) at buf (NUM_MAX bytes): an integer in
+ * decimal, a real as real_text(); returns its length. */
+static size_t number(const char *raw, size_t len, char *buf)
+{
+    long long v;
+    double d = 0;
+
+    if (jwtsso_jnum_integer(raw, len, &v)) {
+        return (size_t)snprintf(buf, NUM_MAX, "%lld", v);
+    }
+    jwtsso_jnum_real(raw, len, &d);
+    return real_text(d, buf);
 }
 
 /* A string's raw text (from a scan) as Jansson writes the decoded
