@@ -5,9 +5,9 @@
  * max age (JWTSSOMaxAge) the token must carry iat, and without one it must
  * carry exp. Time arithmetic saturates, so a huge exp or iat cannot wrap.
  * The user claim must be a short string without control characters, as it
- * becomes r->user and goes into logs and headers. The payload is the
- * object json.c parsed: duplicate names were refused there, so a claim's
- * name finds one member, however its name was escaped.
+ * becomes r->user and goes into logs and headers. The payload's members
+ * are the scanner's (jscan.c): duplicate names were refused there, so a
+ * claim's name finds one member, however its name was escaped.
  */
 #include <limits.h>
 #include <string.h>
@@ -39,24 +39,29 @@ static long long sat_sub(long long a, long long b)
     return a - b;
 }
 
-/* A string equal to want, byte for byte once decoded. */
-static int equals(const json_t *v, const char *want)
-{
-    size_t n = strlen(want);
+/* The members the checks read, found in one pass. */
+typedef struct {
+    const jwtsso_jmember_t *time[3];    /* exp, nbf, iat */
+    const jwtsso_jmember_t *user, *iss, *aud, *jti;
+} found_t;
 
-    return json_is_string(v) && json_string_length(v) == n
-           && memcmp(json_string_value(v), want, n) == 0;
+/* A string member equal to want, byte for byte once decoded. */
+static int equals(const jwtsso_jmember_t *m, const char *want)
+{
+    return m != NULL && m->type == JWTSSO_J_STRING
+           && jwtsso_jstr_equals(m->value, m->value_len, m->value_esc,
+                                  want, strlen(want));
 }
 
 /* RFC 7519 §4.1.3: aud is one string or an array of strings. */
-static int names_audience(const json_t *aud, const char *want)
+static int names_audience(const jwtsso_jmember_t *aud, const char *want)
 {
-    const json_t *e;
-    size_t i;
+    jwtsso_jmember_t e;
+    size_t pos = 0;
 
-    if (json_is_array(aud)) {
-        json_array_foreach(aud, i, e) {
-            if (equals(e, want)) {
+    if (aud != NULL && aud->type == JWTSSO_J_ARRAY) {
+        while (jwtsso_jscan_next(aud->value, aud->value_len, &pos, &e)) {
+            if (equals(&e, want)) {
                 return 1;
             }
         }
@@ -73,15 +78,50 @@ static int api_typ(const char *typ)
            || strcasecmp(typ, "application/at+jwt") == 0;
 }
 
-/* Copy a string into *buf (advanced past it and its NUL). */
-static const char *take(const json_t *v, char **buf, size_t *len)
+/* Decode a string member into *buf (advanced past it and its NUL). */
+static const char *take(const jwtsso_jmember_t *m, char **buf, size_t *len)
 {
     char *s = *buf;
 
-    *len = json_string_length(v);
-    memcpy(s, json_string_value(v), *len + 1);
+    *len = jwtsso_jstr_decode(m->value, m->value_len, s);
     *buf = s + *len + 1;
     return s;
+}
+
+/* Is member m named name (plain)? */
+static int named(const jwtsso_jmember_t *m, const char *name)
+{
+    return jwtsso_jstr_equals(m->name, m->name_len, m->name_esc, name,
+                               strlen(name));
+}
+
+/* The members the checks read, in one pass over m[0..n) (names compared
+ * decoded: "\u0073ub" is sub). */
+static void find(const jwtsso_jmember_t *m, size_t n, const char *ucl,
+                 found_t *f)
+{
+    static const char *const names[3] = { "exp", "nbf", "iat" };
+    size_t j;
+    int k;
+
+    memset(f, 0, sizeof(*f));
+    for (j = 0; j < n; j++) {
+        if (named(&m[j], ucl)) {
+            f->user = &m[j];
+        }
+        /* a registered name is three bytes, or longer with escapes */
+        if (m[j].name_len < 3 || (m[j].name_len > 3 && !m[j].name_esc)) {
+            continue;
+        }
+        for (k = 0; k < 3; k++) {
+            if (named(&m[j], names[k])) {
+                f->time[k] = &m[j];
+            }
+        }
+        f->iss = named(&m[j], "iss") ? &m[j] : f->iss;
+        f->aud = named(&m[j], "aud") ? &m[j] : f->aud;
+        f->jti = named(&m[j], "jti") ? &m[j] : f->jti;
+    }
 }
 
 static int good_user(const char *s, size_t len)
@@ -102,13 +142,13 @@ static int good_user(const char *s, size_t len)
 /* The time claims: each a NumericDate (RFC 7519 §2), then exp, nbf, iat
  * and the lifetime rules. */
 static jwtsso_reason_t times(const jwtsso_policy_t *pol,
-                             const json_t *payload, long long now,
+                             const found_t *f, long long now,
                              jwtsso_result_t *res)
 {
     static const char *const names[3] = { "exp", "nbf", "iat" };
     long long *when[3];
     int *has[3], i;
-    const json_t *t;
+    const jwtsso_jmember_t *t;
     long long skew = pol->skew > 0 ? pol->skew : 0;
     jwtsso_reason_t rv = JWTSSO_OK;
 
@@ -121,11 +161,12 @@ static jwtsso_reason_t times(const jwtsso_policy_t *pol,
     /* Fill in all valid times for the log, and report the first that is
      * not a number. */
     for (i = 0; i < 3; i++) {
-        t = json_object_get(payload, names[i]);
+        t = f->time[i];
         if (t == NULL) {
             continue;
         }
-        if (jwtsso_json_seconds(t, when[i]) != 0) {
+        if (t->type != JWTSSO_J_NUMBER
+            || jwtsso_jnum_seconds(t->value, t->value_len, when[i]) != 0) {
             if (rv == JWTSSO_OK) {
                 rv = JWTSSO_R_CLAIM_TYPE;
                 res->claim = names[i];
@@ -174,29 +215,31 @@ static jwtsso_reason_t times(const jwtsso_policy_t *pol,
 }
 
 jwtsso_reason_t jwtsso_claims_check(const jwtsso_policy_t *pol,
-                                    const json_t *payload, long long now,
-                                    jwtsso_result_t *res, char *strings)
+                                    const jwtsso_jmember_t *m, size_t n,
+                                    long long now, jwtsso_result_t *res,
+                                    char *strings)
 {
-    const json_t *user, *iss, *aud, *jti;
+    const jwtsso_jmember_t *user, *iss, *aud, *jti;
     const char *ucl, *u;
     size_t len;
     jwtsso_reason_t rv;
+    found_t f;
 
-    rv = times(pol, payload, now, res);
+    ucl = pol->user_claim != NULL ? pol->user_claim : "sub";
+    find(m, n, ucl, &f);
+    rv = times(pol, &f, now, res);
     if (rv != JWTSSO_OK) {
         return rv;
     }
-    ucl = pol->user_claim != NULL ? pol->user_claim : "sub";
-    /* names are compared decoded: "\u0073ub" is sub */
-    user = json_object_get(payload, ucl);
-    iss = json_object_get(payload, "iss");
-    aud = json_object_get(payload, "aud");
-    jti = json_object_get(payload, "jti");
+    user = f.user;
+    iss = f.iss;
+    aud = f.aud;
+    jti = f.jti;
     if (user == NULL) {
         res->claim = ucl;
         return JWTSSO_R_NO_USER;
     }
-    if (!json_is_string(user)) {
+    if (user->type != JWTSSO_J_STRING) {
         res->claim = ucl;
         return JWTSSO_R_BAD_USER;
     }
@@ -234,7 +277,7 @@ jwtsso_reason_t jwtsso_claims_check(const jwtsso_policy_t *pol,
      * member once (jws.c: the payload's length and a NUL per string):
      * when the user claim is iss or jti (JWTSSOUserClaim iss), its copy
      * serves both, never a second one. */
-    if (json_is_string(iss)) {
+    if (iss != NULL && iss->type == JWTSSO_J_STRING) {
         if (iss == user) {
             res->iss = u;
             res->iss_len = len;
@@ -243,7 +286,7 @@ jwtsso_reason_t jwtsso_claims_check(const jwtsso_policy_t *pol,
             res->iss = take(iss, &strings, &res->iss_len);
         }
     }
-    if (json_is_string(jti)) {
+    if (jti != NULL && jti->type == JWTSSO_J_STRING) {
         if (jti == user) {
             res->jti = u;
             res->jti_len = len;

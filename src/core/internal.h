@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "jwtsso.h"
+#include "jscan.h"
 
 /* The default token size cap (policy max_size == 0). */
 #define JWTSSO_DEFAULT_MAX_SIZE 8192
@@ -150,7 +151,8 @@ char *jwtsso_sign_compact(const jwtsso_signer_t *s, const char *header_json,
                           const char *payload_json);
 
 /* ---------------------------------------------------------------------
- * JSON (json.c): the one reader of JSON texts in the core.
+ * JSON (json.c): Jansson, for every JSON text but a token's header and
+ * payload (jscan.h: the scanner, which takes exactly what this takes).
  */
 /* Parse text[0..len) (capped by the caller) into a new object *out (the
  * caller json_decref's it), strictly: Jansson with JSON_REJECT_DUPLICATES,
@@ -199,15 +201,17 @@ int jwtsso_recbody_parse(char *b, size_t blen, jwtsso_record_t *rec,
                          jwtsso_claim_t *claims, size_t nmax);
 
 /* ---------------------------------------------------------------------
- * Claims (claims.c): RFC 7519 §4.1 checks on a verified payload object.
- * Fills res's times and claim; on JWTSSO_OK sets res->user, and res->iss
- * / res->jti when they are strings, copied into strings (room for the
- * payload's length plus 3 NULs: each member copied at most once, whatever
- * roles it has; the user claim may be iss or jti, then res->iss or
- * res->jti is res->user).
+ * Claims (claims.c): RFC 7519 §4.1 checks on the top-level members of a
+ * verified payload (m[0..n), from jwtsso_jscan_object). Fills res's times
+ * and claim; on JWTSSO_OK sets res->user, and res->iss / res->jti when
+ * they are strings, decoded into strings (room for the payload's length
+ * plus 3 NULs: each member decoded at most once, whatever roles it has;
+ * the user claim may be iss or jti, then res->iss or res->jti is
+ * res->user).
  */
 jwtsso_reason_t jwtsso_claims_check(const jwtsso_policy_t *pol,
-                                    const json_t *payload, long long now,
-                                    jwtsso_result_t *res, char *strings);
+                                    const jwtsso_jmember_t *m, size_t n,
+                                    long long now, jwtsso_result_t *res,
+                                    char *strings);
 
 #endif /* JWTSSO_INTERNAL_H */

@@ -1,15 +1,17 @@
 /*
- * json.c - the one way the core reads JSON: Jansson, strictly.
+ * json.c - the core's JSON reader: Jansson, strictly.
  *
- * Token headers and payloads, the claims view and JWKS documents are all
- * read by jwtsso_json_object(): Jansson's json_loadb with
+ * JWKS documents, and every JSON text the token path does not read, are
+ * read by jwtsso_json_object(); a token's header and payload are read by
+ * the scanner (jscan.c), which keeps exactly these rules (fuzz_jscan
+ * holds the two side by side). Jansson's json_loadb with
  * JSON_REJECT_DUPLICATES (a repeated name, compared after decoding its
  * escapes, in any object), without JSON_ALLOW_NUL ("\u0000" refused), and
  * the rules of DESIGN §3 that Jansson leaves to us: a raw NUL byte is
  * refused wherever it is (Jansson's reader drops one right after a number
  * or literal), the value must be an object, and arrays and objects may
- * nest JSON_MAX_DEPTH deep at most (Jansson allows 2048: our writers in
- * view.c recurse). Integers beyond long long and reals beyond double are
+ * nest JSON_MAX_DEPTH deep at most (Jansson allows 2048: the view's
+ * writers recurse). Integers beyond long long and reals beyond double are
  * refused by Jansson itself. The caller has capped the size before.
  */
 #include <stdlib.h>

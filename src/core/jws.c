@@ -7,12 +7,18 @@
  * from the payload is looked at before the signature verifies. Header
  * members that point at keys elsewhere (jku, x5u, jwk, x5c) are never
  * read: keys come from the configuration only. Header and payload are
- * JSON read by json.c (Jansson, strictly).
+ * read by the scanner (jscan.c: json.c's rules, no tree built).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
+
+/* Members of a header or payload listed on the stack (more: one
+ * allocation). */
+#define SMALL_MEMBERS 32
+/* Longer than any alg name we implement, with its NUL. */
+#define ALG_NAME_MAX 64
 
 /* A token's parts: their text in the token, then decoded. */
 typedef struct {
@@ -20,9 +26,17 @@ typedef struct {
     size_t plen[3];
     unsigned char *dec[3];
     size_t dlen[3];
-    char *strings;      /* room for the payload's strings (claims.c) */
+    char *strings;      /* room for the header's and the payload's
+                         * strings (kid, typ; claims.c) */
     unsigned char *buf; /* what dec points into, when malloc'ed */
 } parts_t;
+
+/* A JSON object's top-level members: in small, or malloc'ed in m. */
+typedef struct {
+    jwtsso_jmember_t small[SMALL_MEMBERS];
+    jwtsso_jmember_t *m;
+    size_t n;
+} members_t;
 
 /* ASCII case-insensitive "none" (RFC 7518 §3.6; refuse any spelling). */
 static int is_none(const char *s, size_t len)
@@ -111,53 +125,103 @@ static jwtsso_reason_t decode(parts_t *p, void *scratch, size_t scratch_len)
     return JWTSSO_OK;
 }
 
-/* Copy the string v, truncated, into out (size bytes, NUL-terminated). */
-static void keep(const json_t *v, char *out, size_t size)
+/* Scan text[0..len) as an object into ms (a malloc'ed list when it has
+ * more than SMALL_MEMBERS; a member takes at least 4 bytes). */
+static jwtsso_reason_t scan(const unsigned char *text, size_t len,
+                            jwtsso_reason_t bad, members_t *ms)
 {
-    size_t n = json_string_length(v);
+    size_t max = len / 4 + 2;
+    int rc;
 
-    n = n < size ? n : size - 1;
-    memcpy(out, json_string_value(v), n);
-    out[n] = '\0';
+    ms->m = ms->small;
+    rc = jwtsso_jscan_object((const char *)text, len, ms->m, SMALL_MEMBERS,
+                             &ms->n);
+    if (rc == JWTSSO_JSCAN_TOO_MANY) {
+        if ((ms->m = malloc(max * sizeof(*ms->m))) == NULL) {
+            ms->m = ms->small;
+            return JWTSSO_R_INTERNAL;
+        }
+        rc = jwtsso_jscan_object((const char *)text, len, ms->m, max,
+                                 &ms->n);
+    }
+    return rc == JWTSSO_JSCAN_OK ? JWTSSO_OK
+         : rc == JWTSSO_JSCAN_DUPLICATE ? JWTSSO_R_DUPLICATE_MEMBER : bad;
 }
 
-/* The JOSE header (RFC 7515 §4): its alg, and its kid (*kid, a string of
- * *hdr, or NULL) and typ. Header members that point at keys elsewhere
- * (jku, x5u, jwk, x5c) are never read. */
-static jwtsso_reason_t header(const parts_t *p, jwtsso_result_t *res,
-                              json_t **hdr, const json_t **kid)
+static void members_free(members_t *ms)
 {
-    const json_t *alg, *typ;
-    const char *name;
-    jwtsso_reason_t rv;
-
-    rv = jwtsso_json_object((const char *)p->dec[0], p->dlen[0],
-                            JWTSSO_R_BAD_HEADER, hdr);
-    if (rv != JWTSSO_OK) {
-        return rv;
+    if (ms->m != ms->small) {
+        free(ms->m);
     }
-    alg = json_object_get(*hdr, "alg");
-    if (!json_is_string(alg)) {
+    ms->m = ms->small;
+}
+
+/* The member of ms named name (plain), or NULL. */
+static const jwtsso_jmember_t *member(const members_t *ms, const char *name)
+{
+    size_t i, len = strlen(name);
+
+    for (i = 0; i < ms->n; i++) {
+        if (jwtsso_jstr_equals(ms->m[i].name, ms->m[i].name_len,
+                                ms->m[i].name_esc, name, len)) {
+            return &ms->m[i];
+        }
+    }
+    return NULL;
+}
+
+/* Decode the string member m into *strings (advanced past it), and keep
+ * its first bytes in out (size bytes, NUL-terminated). */
+static const char *keep(const jwtsso_jmember_t *m, char **strings,
+                        size_t *len, char *out, size_t size)
+{
+    char *s = *strings;
+    size_t n;
+
+    *len = jwtsso_jstr_decode(m->value, m->value_len, s);
+    *strings = s + *len + 1;
+    n = *len < size ? *len : size - 1;
+    memcpy(out, s, n);
+    out[n] = '\0';
+    return s;
+}
+
+/* The JOSE header (RFC 7515 §4): its alg, and its kid (*kid, decoded, or
+ * NULL) and typ. Header members that point at keys elsewhere (jku, x5u,
+ * jwk, x5c) are never read. */
+static jwtsso_reason_t header(parts_t *p, jwtsso_result_t *res,
+                              const members_t *hdr, const char **kid,
+                              size_t *kidlen)
+{
+    const jwtsso_jmember_t *alg, *k, *typ;
+    char name[ALG_NAME_MAX];
+    size_t len = 0, tlen;
+
+    alg = member(hdr, "alg");
+    if (alg == NULL || alg->type != JWTSSO_J_STRING) {
         return JWTSSO_R_BAD_HEADER;
     }
-    *kid = json_object_get(*hdr, "kid");
-    if (json_is_string(*kid)) {
-        keep(*kid, res->kid, sizeof(res->kid));
+    k = member(hdr, "kid");
+    if (k != NULL && k->type == JWTSSO_J_STRING) {
+        *kid = keep(k, &p->strings, kidlen, res->kid, sizeof(res->kid));
     }
     /* RFC 7515 §4.1.9 typ, for the glue (RFC 9068 "at+jwt") */
-    typ = json_object_get(*hdr, "typ");
-    if (json_is_string(typ)) {
-        keep(typ, res->typ, sizeof(res->typ));
+    typ = member(hdr, "typ");
+    if (typ != NULL && typ->type == JWTSSO_J_STRING) {
+        keep(typ, &p->strings, &tlen, res->typ, sizeof(res->typ));
     }
-    /* decoded: "\u006eone" is "none" */
-    name = json_string_value(alg);
-    if (is_none(name, json_string_length(alg))) {
+    /* decoded: "\u006eone" is "none"; no alg name we know is as long as
+     * ALG_NAME_MAX even spelled with escapes */
+    if (alg->value_len < sizeof(name)) {
+        len = jwtsso_jstr_decode(alg->value, alg->value_len, name);
+    }
+    if (is_none(name, len)) {
         return JWTSSO_R_ALG_NONE;
     }
     if (p->plen[2] == 0) {
         return JWTSSO_R_MALFORMED;
     }
-    res->alg = jwtsso_alg_from_name(name, json_string_length(alg));
+    res->alg = len > 0 ? jwtsso_alg_from_name(name, len) : JWTSSO_ALG_UNKNOWN;
     return res->alg == JWTSSO_ALG_UNKNOWN ? JWTSSO_R_ALG_UNKNOWN : JWTSSO_OK;
 }
 
@@ -165,21 +229,22 @@ static jwtsso_reason_t header(const parts_t *p, jwtsso_result_t *res,
 static jwtsso_reason_t algorithm(const jwtsso_keyset_t *ks,
                                  const jwtsso_policy_t *pol,
                                  const jwtsso_result_t *res,
-                                 const json_t *hdr, const json_t *kid)
+                                 const members_t *hdr)
 {
     unsigned allowed = pol->algs != 0 ? pol->algs : jwtsso_keyset_algs(ks);
-    const json_t *typ = json_object_get(hdr, "typ");
+    const jwtsso_jmember_t *kid = member(hdr, "kid");
+    const jwtsso_jmember_t *typ = member(hdr, "typ");
 
     if (!(allowed & JWTSSO_ALGBIT(res->alg))) {
         return JWTSSO_R_ALG_NOT_ALLOWED;
     }
     /* RFC 7515 §4.1.11: we implement no extension, so any crit (and a
      * malformed one all the more) names one we do not understand. */
-    if (json_object_get(hdr, "crit") != NULL) {
+    if (member(hdr, "crit") != NULL) {
         return JWTSSO_R_CRIT;
     }
-    if ((kid != NULL && !json_is_string(kid))
-        || (typ != NULL && !json_is_string(typ))) {
+    if ((kid != NULL && kid->type != JWTSSO_J_STRING)
+        || (typ != NULL && typ->type != JWTSSO_J_STRING)) {
         return JWTSSO_R_BAD_HEADER;
     }
     return JWTSSO_OK;
@@ -189,21 +254,15 @@ static jwtsso_reason_t algorithm(const jwtsso_keyset_t *ks,
 static jwtsso_reason_t payload(const parts_t *p, const jwtsso_policy_t *pol,
                                long long now, jwtsso_result_t *res)
 {
-    json_t *obj;
+    members_t pm;
     jwtsso_reason_t rv;
 
-    rv = jwtsso_json_object((const char *)p->dec[1], p->dlen[1],
-                            JWTSSO_R_BAD_PAYLOAD, &obj);
-    if (rv != JWTSSO_OK) {
-        return rv;
+    rv = scan(p->dec[1], p->dlen[1], JWTSSO_R_BAD_PAYLOAD, &pm);
+    if (rv == JWTSSO_OK) {
+        rv = jwtsso_claims_check(pol, pm.m, pm.n, now, res, p->strings);
     }
-    rv = jwtsso_claims_check(pol, obj, now, res, p->strings);
-    if (rv != JWTSSO_OK) {
-        json_decref(obj);
-        return rv;
-    }
-    res->payload_obj = obj;
-    return JWTSSO_OK;
+    members_free(&pm);
+    return rv;
 }
 
 jwtsso_reason_t jwtsso_jws_verify(const jwtsso_keyset_t *ks,
@@ -223,16 +282,17 @@ jwtsso_reason_t jwtsso_jws_verify_in(const jwtsso_keyset_t *ks,
                                      void *scratch, size_t scratch_len)
 {
     parts_t p;
-    json_t *hdr = NULL;
-    const json_t *kid = NULL;
+    members_t hdr;
+    const char *kid = NULL;
+    size_t cap, kidlen = 0;
     jwtsso_reason_t rv;
-    size_t cap;
 
     if (res == NULL) {
         return JWTSSO_R_INTERNAL;
     }
     jwtsso_jws_result_clear(res);
     memset(&p, 0, sizeof(p));
+    hdr.m = hdr.small;
     if (pol == NULL || (token == NULL && len > 0)) {
         return JWTSSO_R_INTERNAL;
     }
@@ -243,25 +303,27 @@ jwtsso_reason_t jwtsso_jws_verify_in(const jwtsso_keyset_t *ks,
         rv = decode(&p, scratch, scratch_len);
     }
     if (rv == JWTSSO_OK) {
-        rv = header(&p, res, &hdr, &kid);
+        rv = scan(p.dec[0], p.dlen[0], JWTSSO_R_BAD_HEADER, &hdr);
     }
     if (rv == JWTSSO_OK) {
-        rv = algorithm(ks, pol, res, hdr, kid);
+        rv = header(&p, res, &hdr, &kid, &kidlen);
+    }
+    if (rv == JWTSSO_OK) {
+        rv = algorithm(ks, pol, res, &hdr);
     }
     if (rv == JWTSSO_OK) {
         /* the signing input is the ASCII text "header.payload" */
-        rv = jwtsso_keyset_verify(ks, res->alg, json_string_value(kid),
-                                  json_string_length(kid),
+        rv = jwtsso_keyset_verify(ks, res->alg, kid, kidlen,
                                   pol->max_kidless > 0 ? pol->max_kidless
                                                        : JWTSSO_MAX_KIDLESS,
                                   (const unsigned char *)token,
                                   p.plen[0] + 1 + p.plen[1], p.dec[2],
                                   p.dlen[2]);
     }
+    members_free(&hdr);
     if (rv == JWTSSO_OK) {
         rv = payload(&p, pol, now, res);
     }
-    json_decref(hdr);
     if (rv != JWTSSO_OK) {
         free(p.buf);
         res->user = NULL;
@@ -281,7 +343,6 @@ void jwtsso_jws_result_clear(jwtsso_result_t *res)
         return;
     }
     free(res->mem);
-    json_decref((json_t *)res->payload_obj);
     memset(res, 0, sizeof(*res));
 }
 

@@ -213,8 +213,6 @@ typedef struct {
     size_t iss_len, jti_len;
     void *mem;               /* internal: what the pointers point into,
                               * when it was malloc'ed (else NULL) */
-    void *payload_obj;       /* internal: the payload as parsed (a json_t),
-                              * kept for jwtsso_view_result */
 } jwtsso_result_t;
 
 /* Verify token (len bytes, need not be NUL-terminated) at time now (Unix
@@ -311,7 +309,7 @@ typedef struct {
  * twice) fits in budget bytes; kept claims stay in payload order, and
  * view->truncated says whether any was left out. The names of dropped
  * claims are written, comma-separated, into dropped (dropped_len bytes,
- * truncated, may be NULL). The payload is parsed again (json.c); all the
+ * truncated, may be NULL). The payload is read again (jscan.c); all the
  * view points to is in the caller's scratch. */
 typedef struct {
     const char *claims_json;
@@ -325,15 +323,15 @@ typedef struct {
 size_t jwtsso_view_scratch_len(size_t len);
 /* payload: a JSON object text a verification accepted (res->payload), or
  * NULL (no claims). Returns JWTSSO_OK, JWTSSO_R_BAD_PAYLOAD (not an
- * object json.c accepts) or JWTSSO_R_INTERNAL (scratch too small, out of
- * memory). */
+ * object a verification accepts) or JWTSSO_R_INTERNAL (scratch too small,
+ * out of memory). */
 jwtsso_reason_t jwtsso_view_make(const char *payload, size_t len,
                                  const char *user, size_t budget,
                                  jwtsso_view_t *view, void *scratch,
                                  size_t scratch_len, char *dropped,
                                  size_t dropped_len);
-/* The same for the payload of a verified token (res->payload), from the
- * object the verification parsed: the payload is not parsed again. */
+/* The same for the payload of a verified token (res->payload), which the
+ * verification checked: its members are listed, not checked again. */
 jwtsso_reason_t jwtsso_view_result(const jwtsso_result_t *res,
                                    size_t budget, jwtsso_view_t *view,
                                    void *scratch, size_t scratch_len,

@@ -4,10 +4,13 @@
  * each top-level claim flattened, the kept claims chosen under a budget,
  * and the JSON text of JWTSSO_CLAIMS.
  *
- * The payload is read again with json.c (the view is made once per login
- * or bearer token, not per request). Everything the view points to is
- * written into the caller's scratch, so the parsed object is freed before
- * jwtsso_view_make returns. Numbers are written as Jansson reads them:
+ * The payload's members are listed by the scanner (jscan.c): checked
+ * again by jwtsso_view_make, only listed by jwtsso_view_result (the
+ * verification checked them). Everything the view points to is written
+ * into the caller's scratch. The text is what Jansson would write for
+ * the same payload (the view of the Jansson-era module, which apps and
+ * records rely on): strings decoded, and escaped again only where JSON
+ * must (", \ and control characters); numbers as Jansson reads them:
  * integers in decimal, reals in the shortest of %.15g, %.16g and %.17g
  * that reads back as the same double (with ".0" when that text would
  * read as an integer), so "1e2" is seen as "100.0".
@@ -36,7 +39,13 @@ typedef struct {
 } size_probe_t;
 #define CLAIM_ALIGN offsetof(claim_probe_t, claim)
 #define SIZE_ALIGN offsetof(size_probe_t, n)
-#define VIEW_ALIGN (CLAIM_ALIGN > SIZE_ALIGN ? CLAIM_ALIGN : SIZE_ALIGN)
+typedef struct {
+    char c;
+    jwtsso_jmember_t m;
+} member_probe_t;
+#define MEMBER_ALIGN offsetof(member_probe_t, m)
+#define MAX2(a, b) ((a) > (b) ? (a) : (b))
+#define VIEW_ALIGN MAX2(MAX2(CLAIM_ALIGN, SIZE_ALIGN), MEMBER_ALIGN)
 
 /* Where the view's text goes; over is set (and nothing more written)
  * once it would run past end. */
@@ -170,18 +179,13 @@ size_t jwtsso_view_json(const jwtsso_claim_t *c, size_t n, char *out)
     return len + 1;
 }
 
-/* A number's text at buf (NUM_MAX bytes); returns its length. */
-static size_t number(const json_t *v, char *buf)
+/* A real as Jansson writes it, at buf (NUM_MAX bytes); returns its
+ * length. */
+static size_t real_text(double d, char *buf)
 {
-    double d;
     size_t i, n;
     int p;
 
-    if (json_is_integer(v)) {
-        return (size_t)snprintf(buf, NUM_MAX, "%" JSON_INTEGER_FORMAT,
-                                json_integer_value(v));
-    }
-    d = json_real_value(v);
     for (p = 15; p <= 17; p++) {
         snprintf(buf, NUM_MAX, "%.*g", p, d);
         if (strtod(buf, NULL) == d) {
@@ -203,115 +207,147 @@ static size_t number(const json_t *v, char *buf)
     return n;
 }
 
+/* A JSON number's text as the app sees it (match.c compares array members
+ * by it): an integer in decimal, a real as real_text(). */
 size_t jwtsso_view_number(const json_t *v, char *buf)
 {
-    return number(v, buf);
-}
-
-static void put_json_str(out_t *o, const char *s)
-{
-    size_t n = json_str(NULL, s);
-
-    if (o->over || (size_t)(o->end - o->p) < n) {
-        o->over = 1;
-        return;
+    if (json_is_integer(v)) {
+        return (size_t)snprintf(buf, NUM_MAX, "%" JSON_INTEGER_FORMAT,
+                                json_integer_value(v));
     }
-    json_str(o->p, s);
-    o->p += n;
+    return real_text(json_real_value(v), buf);
 }
 
-/* The compact JSON of v (Jansson's JSON_COMPACT, numbers as number()). */
-static void compact(out_t *o, const json_t *v)
+/* A number's text (from a scan) at buf (NUM_MAX bytes): an integer in
+ * decimal, a real as real_text(); returns its length. */
+static size_t number(const char *raw, size_t len, char *buf)
+{
+    long long v;
+    double d = 0;
+
+    if (jwtsso_jnum_integer(raw, len, &v)) {
+        return (size_t)snprintf(buf, NUM_MAX, "%lld", v);
+    }
+    jwtsso_jnum_real(raw, len, &d);
+    return real_text(d, buf);
+}
+
+/* A string's raw text (from a scan) as Jansson writes the decoded
+ * string: escapes decoded, then json_str's escapes. Never longer than
+ * raw (an escape is written again no longer than it was sent). */
+static void put_raw_str(out_t *o, const char *raw, size_t len)
+{
+    const char *bs, *end = raw + len;
+    char dec[16], esc[80];
+    size_t k;
+
+    put(o, "\"", 1);
+    while (raw < end) {
+        bs = memchr(raw, '\\', (size_t)(end - raw));
+        k = (size_t)((bs != NULL ? bs : end) - raw);
+        put(o, raw, k);
+        if (bs == NULL) {
+            break;
+        }
+        /* one escape: \uD83D\uDE00 is one (a pair), the rest 6 or 2 */
+        k = bs[1] != 'u' ? 2
+          : end - bs >= 12 && bs[6] == '\\' && (bs[2] | 0x20) == 'd'
+            && strchr("89abAB", bs[3]) != NULL ? 12 : 6;
+        k = k < (size_t)(end - bs) ? k : (size_t)(end - bs);
+        jwtsso_jstr_decode(bs, k, dec);
+        put(o, esc + 1, json_str(esc, dec) - 2);   /* without its quotes */
+        raw = bs + k;
+    }
+    put(o, "\"", 1);
+}
+
+/* The compact JSON of the value m (Jansson's JSON_COMPACT: strings as
+ * put_raw_str, numbers as number()). */
+static void compact(out_t *o, const jwtsso_jmember_t *m)
 {
     char num[NUM_MAX];
-    const char *name;
-    const json_t *e;
-    size_t i;
+    jwtsso_jmember_t e;
+    size_t pos = 0, i = 0;
 
-    switch (json_typeof(v)) {
-    case JSON_OBJECT:
-        put(o, "{", 1);
-        i = 0;
-        json_object_foreach((json_t *)v, name, e) {
+    switch (m->type) {
+    case JWTSSO_J_OBJECT:
+    case JWTSSO_J_ARRAY:
+        put(o, m->type == JWTSSO_J_OBJECT ? "{" : "[", 1);
+        while (jwtsso_jscan_next(m->value, m->value_len, &pos, &e)) {
             if (i++ > 0) {
                 put(o, ",", 1);
             }
-            put_json_str(o, name);
-            put(o, ":", 1);
-            compact(o, e);
-        }
-        put(o, "}", 1);
-        break;
-    case JSON_ARRAY:
-        put(o, "[", 1);
-        json_array_foreach(v, i, e) {
-            if (i > 0) {
-                put(o, ",", 1);
+            if (e.name != NULL) {
+                put_raw_str(o, e.name, e.name_len);
+                put(o, ":", 1);
             }
-            compact(o, e);
+            compact(o, &e);
         }
-        put(o, "]", 1);
+        put(o, m->type == JWTSSO_J_OBJECT ? "}" : "]", 1);
         break;
-    case JSON_STRING:
-        put_json_str(o, json_string_value(v));
+    case JWTSSO_J_STRING:
+        put_raw_str(o, m->value, m->value_len);
         break;
-    case JSON_INTEGER:
-    case JSON_REAL:
-        put(o, num, number(v, num));
+    case JWTSSO_J_NUMBER:
+        put(o, num, number(m->value, m->value_len, num));
         break;
-    case JSON_TRUE:
-        put(o, "true", 4);
-        break;
-    case JSON_FALSE:
-        put(o, "false", 5);
-        break;
-    default:
-        put(o, "null", 4);
+    default:                    /* true, false, null: as they are */
+        put(o, m->value, m->value_len);
         break;
     }
+}
+
+/* A string's decoded text at o (no NUL). */
+static void put_decoded(out_t *o, const char *raw, size_t len)
+{
+    if (o->over || (size_t)(o->end - o->p) <= len) {
+        o->over = 1;
+        return;
+    }
+    o->p += jwtsso_jstr_decode(raw, len, o->p);
 }
 
 /* The flat text of a claim (jwtsso_claim_t): strings decoded, null as "",
  * numbers, true and false as text, an object as compact JSON, an array's
  * elements flat (containers inside it compact) joined with ",". */
-static void flat(out_t *o, const json_t *v, int in_array)
+static void flat(out_t *o, const jwtsso_jmember_t *m, int in_array)
 {
-    const json_t *e;
-    size_t i;
+    jwtsso_jmember_t e;
+    size_t pos = 0, i = 0;
 
-    switch (json_typeof(v)) {
-    case JSON_STRING:
-        put(o, json_string_value(v), json_string_length(v));
+    switch (m->type) {
+    case JWTSSO_J_STRING:
+        put_decoded(o, m->value, m->value_len);
         break;
-    case JSON_NULL:
+    case JWTSSO_J_NULL:
         break;
-    case JSON_ARRAY:
+    case JWTSSO_J_ARRAY:
         if (!in_array) {
-            json_array_foreach(v, i, e) {
-                if (i > 0) {
+            while (jwtsso_jscan_next(m->value, m->value_len, &pos, &e)) {
+                if (i++ > 0) {
                     put(o, ",", 1);
                 }
-                flat(o, e, 1);
+                flat(o, &e, 1);
             }
             break;
         }
         /* fall through */
     default:
-        compact(o, v);
+        compact(o, m);
         break;
     }
 }
 
 /* The record type letter of a value (record.c's header). */
-static char claim_type(const json_t *v)
+static char claim_type(jwtsso_jtype_t t)
 {
-    switch (json_typeof(v)) {
-    case JSON_STRING:
+    switch (t) {
+    case JWTSSO_J_STRING:
         return 's';
-    case JSON_NULL:
+    case JWTSSO_J_NULL:
         return 'z';
-    case JSON_ARRAY:
-    case JSON_OBJECT:
+    case JWTSSO_J_ARRAY:
+    case JWTSSO_J_OBJECT:
         return 'j';
     default:
         return 'n';
@@ -329,48 +365,46 @@ size_t jwtsso_view_scratch_len(size_t len)
 {
     size_t n = len / 4 + 2, grown = len + REAL_GROWTH * (len / 4 + 1);
 
-    /* alignment slack, per member its cost, claim and kept mark; then
-     * text: the decoded names with the flat values, the compact values
-     * of containers, and the kept members' JSON object. Each is no longer
-     * than the payload, but for reals written longer than sent; and a
-     * NUL each. */
+    /* alignment slack, per member its cost, claim, scanned member and
+     * kept mark; then text: the decoded names with the flat values, the
+     * compact values of containers, and the kept members' JSON object.
+     * Each is no longer than the payload, but for reals written longer
+     * than sent; and a NUL each. */
     return (VIEW_ALIGN - 1) + n * (sizeof(size_t) + sizeof(jwtsso_claim_t)
-                                   + 1)
+                                   + sizeof(jwtsso_jmember_t) + 1)
            + 3 * grown + 3 * n + 16;
 }
 
-/* Fill claims[0..) and cost[0..) from the members of obj, their text
+/* Fill claims[0..n) and cost[0..n) from the members m[0..n), their text
  * at o; returns the member the user claim is (the first string equal to
  * user: the view does not know the claim's name), or SIZE_MAX. */
-static size_t fill(const json_t *obj, const char *user, out_t *o,
-                   jwtsso_claim_t *claims, size_t *cost)
+static size_t fill(const jwtsso_jmember_t *m, size_t n, const char *user,
+                   out_t *o, jwtsso_claim_t *claims, size_t *cost)
 {
-    const char *name;
-    const json_t *v;
-    size_t i = 0, forced = SIZE_MAX;
+    size_t i, forced = SIZE_MAX;
 
-    json_object_foreach((json_t *)obj, name, v) {
+    for (i = 0; i < n; i++) {
         claims[i].name = o->p;
-        put(o, name, strlen(name) + 1);
-        claims[i].value = o->p;
-        flat(o, v, 0);
+        put_decoded(o, m[i].name, m[i].name_len);
         put(o, "", 1);
-        claims[i].type = claim_type(v);
+        claims[i].value = o->p;
+        flat(o, &m[i], 0);
+        put(o, "", 1);
+        claims[i].type = claim_type(m[i].type);
         claims[i].json = NULL;
         if (claims[i].type == 'j') {
             claims[i].json = o->p;
-            compact(o, v);
+            compact(o, &m[i]);
             put(o, "", 1);
         }
         if (o->over) {
             return SIZE_MAX;
         }
         cost[i] = jwtsso_recbody_cost(&claims[i]);
-        if (forced == SIZE_MAX && user != NULL && json_is_string(v)
-            && strcmp(json_string_value(v), user) == 0) {
+        if (forced == SIZE_MAX && user != NULL && claims[i].type == 's'
+            && strcmp(claims[i].value, user) == 0) {
             forced = i;
         }
-        i++;
     }
     return forced;
 }
@@ -406,64 +440,71 @@ static size_t choose(const jwtsso_claim_t *claims, const size_t *cost,
     return k;
 }
 
-/* The view of obj, parsed from a payload of len bytes (which bounds the
- * claims and the scratch). */
-static jwtsso_reason_t make(const json_t *obj, size_t len, const char *user,
-                            size_t budget, jwtsso_view_t *view,
-                            void *scratch, size_t scratch_len,
-                            char *dropped, size_t dropped_len)
-{
+/* Where the view goes in the caller's scratch: per member its cost,
+ * claim, scanned member and kept mark (nmax each), then text. */
+typedef struct {
+    size_t *cost;
     jwtsso_claim_t *claims;
+    jwtsso_jmember_t *m;
     unsigned char *kept;
-    size_t *cost, i, n, nmax, pad, forced, total = 0, k, w;
+    size_t nmax;
     out_t o;
-    jwtsso_reason_t rv = JWTSSO_OK;
+} layout_t;
+
+static jwtsso_reason_t lay_out(void *scratch, size_t scratch_len,
+                               size_t len, layout_t *l)
+{
+    size_t pad;
 
     if (scratch == NULL || scratch_len < jwtsso_view_scratch_len(len)) {
         return JWTSSO_R_INTERNAL;
     }
-    n = json_object_size(obj);
-    nmax = len / 4 + 2;
+    l->nmax = len / 4 + 2;
     pad = (VIEW_ALIGN - (uintptr_t)scratch % VIEW_ALIGN) % VIEW_ALIGN;
-    cost = (size_t *)(void *)((char *)scratch + pad);
-    claims = (jwtsso_claim_t *)(void *)(cost + nmax);
-    kept = (unsigned char *)(claims + nmax);
-    o.p = (char *)(kept + nmax);
-    o.end = (char *)scratch + scratch_len;
-    o.over = 0;
-    forced = n <= nmax ? fill(obj, user, &o, claims, cost) : SIZE_MAX;
-    if (n > nmax || o.over) {
-        rv = JWTSSO_R_INTERNAL;
-        goto done;
-    }
+    l->cost = (size_t *)(void *)((char *)scratch + pad);
+    l->claims = (jwtsso_claim_t *)(void *)(l->cost + l->nmax);
+    l->m = (jwtsso_jmember_t *)(void *)(l->claims + l->nmax);
+    l->kept = (unsigned char *)(l->m + l->nmax);
+    l->o.p = (char *)(l->kept + l->nmax);
+    l->o.end = (char *)scratch + scratch_len;
+    l->o.over = 0;
+    return JWTSSO_OK;
+}
 
-    k = choose(claims, cost, kept, n, forced, budget, &total);
+/* The view of the n members listed in l. */
+static jwtsso_reason_t make(layout_t *l, size_t n, const char *user,
+                            size_t budget, jwtsso_view_t *view,
+                            char *dropped, size_t dropped_len)
+{
+    jwtsso_claim_t *claims = l->claims;
+    size_t i, forced, total = 0, k, w;
+    out_t *o = &l->o;
+
+    forced = fill(l->m, n, user, o, claims, l->cost);
+    if (o->over) {
+        return JWTSSO_R_INTERNAL;
+    }
+    k = choose(claims, l->cost, l->kept, n, forced, budget, &total);
     for (i = 0; i < n; i++) {
-        if (!kept[i]) {
+        if (!l->kept[i]) {
             note_dropped(dropped, dropped_len, claims[i].name);
             view->truncated = 1;
         }
     }
     for (i = 0, w = 0; i < n; i++) {
-        if (kept[i]) {
+        if (l->kept[i]) {
             claims[w++] = claims[i];
         }
     }
-    if ((size_t)(o.end - o.p) <= jwtsso_view_json(claims, k, NULL)) {
-        rv = JWTSSO_R_INTERNAL;
-        goto done;
+    if ((size_t)(o->end - o->p) <= jwtsso_view_json(claims, k, NULL)) {
+        return JWTSSO_R_INTERNAL;
     }
-    jwtsso_view_json(claims, k, o.p);
-    view->claims_json = o.p;
+    jwtsso_view_json(claims, k, o->p);
+    view->claims_json = o->p;
     view->claims = claims;
     view->nclaims = k;
     view->cost = total;
-
-done:
-    if (rv != JWTSSO_OK) {
-        memset(view, 0, sizeof(*view));
-    }
-    return rv;
+    return JWTSSO_OK;
 }
 
 static jwtsso_reason_t start(jwtsso_view_t *view, char *dropped,
@@ -479,14 +520,24 @@ static jwtsso_reason_t start(jwtsso_view_t *view, char *dropped,
     return JWTSSO_OK;
 }
 
+static jwtsso_reason_t finish(jwtsso_reason_t rv, jwtsso_view_t *view)
+{
+    if (rv != JWTSSO_OK) {
+        memset(view, 0, sizeof(*view));
+    }
+    return rv;
+}
+
 jwtsso_reason_t jwtsso_view_make(const char *payload, size_t len,
                                  const char *user, size_t budget,
                                  jwtsso_view_t *view, void *scratch,
                                  size_t scratch_len, char *dropped,
                                  size_t dropped_len)
 {
-    json_t *obj = NULL;
+    layout_t l;
+    size_t n;
     jwtsso_reason_t rv;
+    int rc;
 
     if ((rv = start(view, dropped, dropped_len)) != JWTSSO_OK) {
         return rv;
@@ -495,17 +546,29 @@ jwtsso_reason_t jwtsso_view_make(const char *payload, size_t len,
         payload = "{}";
         len = 2;
     }
-    if (scratch == NULL || scratch_len < jwtsso_view_scratch_len(len)) {
-        return JWTSSO_R_INTERNAL;
+    if ((rv = lay_out(scratch, scratch_len, len, &l)) != JWTSSO_OK) {
+        return rv;
     }
-    rv = jwtsso_json_object(payload, len, JWTSSO_R_BAD_PAYLOAD, &obj);
-    if (rv != JWTSSO_OK) {
-        return rv == JWTSSO_R_INTERNAL ? rv : JWTSSO_R_BAD_PAYLOAD;
+    rc = jwtsso_jscan_object(payload, len, l.m, l.nmax, &n);
+    if (rc != JWTSSO_JSCAN_OK) {
+        return rc == JWTSSO_JSCAN_TOO_MANY ? JWTSSO_R_INTERNAL
+                                           : JWTSSO_R_BAD_PAYLOAD;
     }
-    rv = make(obj, len, user, budget, view, scratch, scratch_len, dropped,
-              dropped_len);
-    json_decref(obj);
-    return rv;
+    return finish(make(&l, n, user, budget, view, dropped, dropped_len),
+                  view);
+}
+
+/* List the members of a payload a verification accepted (no check:
+ * jwtsso_jscan_next) into l->m; their number, or SIZE_MAX for more
+ * than l->nmax. */
+static size_t list(const char *payload, size_t len, layout_t *l)
+{
+    size_t n = 0, pos = 0;
+
+    while (n < l->nmax && jwtsso_jscan_next(payload, len, &pos, &l->m[n])) {
+        n++;
+    }
+    return n < l->nmax ? n : SIZE_MAX;
 }
 
 jwtsso_reason_t jwtsso_view_result(const jwtsso_result_t *res,
@@ -513,18 +576,25 @@ jwtsso_reason_t jwtsso_view_result(const jwtsso_result_t *res,
                                    void *scratch, size_t scratch_len,
                                    char *dropped, size_t dropped_len)
 {
+    layout_t l;
+    size_t n;
     jwtsso_reason_t rv;
 
-    if (res == NULL || res->payload_obj == NULL) {
+    if (res == NULL || res->payload == NULL || res->user == NULL) {
         return jwtsso_view_make(res ? res->payload : NULL,
                                 res ? res->payload_len : 0,
                                 res ? res->user : NULL, budget, view,
                                 scratch, scratch_len, dropped, dropped_len);
     }
-    if ((rv = start(view, dropped, dropped_len)) != JWTSSO_OK) {
+    if ((rv = start(view, dropped, dropped_len)) != JWTSSO_OK
+        || (rv = lay_out(scratch, scratch_len, res->payload_len, &l))
+           != JWTSSO_OK) {
         return rv;
     }
-    return make((const json_t *)res->payload_obj, res->payload_len,
-                res->user, budget, view, scratch, scratch_len, dropped,
-                dropped_len);
+    n = list(res->payload, res->payload_len, &l);
+    if (n == SIZE_MAX) {
+        return JWTSSO_R_INTERNAL;
+    }
+    return finish(make(&l, n, res->user, budget, view, dropped,
+                       dropped_len), view);
 }

@@ -1541,7 +1541,7 @@ static void test_view_result(void)
     if (!CHECK("view_result_verified",
                tok != NULL && jwtsso_jws_verify(keys, &pol, tok, strlen(tok),
                                                 NOW, &res) == JWTSSO_OK
-               && res.payload_obj != NULL)) {
+               && res.payload != NULL)) {
         goto done;
     }
     slen = jwtsso_view_scratch_len(res.payload_len);
