@@ -111,6 +111,14 @@ int jwtsso_keyset_take(jwtsso_keyset_t *ks, jwtsso_key_t *k);
  * (allocation) with both sets unchanged. from is left empty. */
 int jwtsso_keyset_move(jwtsso_keyset_t *ks, jwtsso_keyset_t *from);
 
+/* The first key or certificate of PEM text (pkey.c), as read: *out (the
+ * caller frees it) may be a private key, then *priv is 1. Returns OK,
+ * NOT_PEM (none, or one that does not decode), UNSUPPORTED (an encrypted
+ * private key) or INTERNAL. Leaves OpenSSL's error queue as it found it.
+ * What the key may be is jwtsso_key_from_pkey's. */
+jwtsso_keyerr_t jwtsso_pkey_read(const char *pem, size_t len,
+                                 EVP_PKEY **out, int *priv);
+
 /* ---------------------------------------------------------------------
  * HMAC through EVP digests (hmac.c). A jwtsso_hmac_t holds a key absorbed
  * once; it is only ever read, so one serves many threads. MACs are
@@ -131,6 +139,15 @@ void jwtsso_hmac_free(jwtsso_hmac_t *m);
  * Returns the MAC length, or 0 on failure. */
 size_t jwtsso_hmac_run(const jwtsso_hmac_t *m, const jwtsso_chunk_t *c,
                        size_t n, unsigned char *out);
+
+/* ---------------------------------------------------------------------
+ * Signing (sign.c): a compact JWS of the given header and payload JSON
+ * texts, signed as given, with s's key and alg (jwtsso_sign_token builds
+ * the header; jwtsso_jws_sign_hmac takes the caller's). malloc'ed, NUL-
+ * terminated, or NULL.
+ */
+char *jwtsso_sign_compact(const jwtsso_signer_t *s, const char *header_json,
+                          const char *payload_json);
 
 /* ---------------------------------------------------------------------
  * JSON (json.c): the one reader of JSON texts in the core.

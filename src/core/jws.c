@@ -1,5 +1,5 @@
 /*
- * jws.c - verify and sign compact JWS tokens (RFC 7515 §7.1).
+ * jws.c - verify compact JWS tokens (RFC 7515 §7.1); signing is sign.c's.
  *
  * Verification goes from cheap to expensive and from outside to inside:
  * size cap, shape, strict base64url, header, alg and key choice, the
@@ -285,50 +285,19 @@ void jwtsso_jws_result_clear(jwtsso_result_t *res)
     memset(res, 0, sizeof(*res));
 }
 
+/* Through a signer of its own (sign.c), so tokens have one writer. */
 char *jwtsso_jws_sign_hmac(jwtsso_alg_t alg,
                            const unsigned char *secret, size_t secret_len,
                            const char *header_json, const char *payload_json)
 {
-    unsigned char mac[JWTSSO_HMAC_MAX];
-    jwtsso_hmac_t *tmpl = NULL;
-    jwtsso_chunk_t chunk;
-    const char *digest;
-    size_t hlen, plen, maclen, o;
-    char *out = NULL;
-    int ok = 0;
+    jwtsso_signer_t *s;
+    char *token;
 
-    digest = jwtsso_alg_hmac_digest(alg, &maclen);
-    if (digest == NULL || secret == NULL || secret_len == 0
-        || header_json == NULL || payload_json == NULL) {
-        goto done;
+    if (header_json == NULL || payload_json == NULL) {
+        return NULL;
     }
-    hlen = strlen(header_json);
-    plen = strlen(payload_json);
-    out = malloc(jwtsso_b64url_encoded_len(hlen) + 1
-                 + jwtsso_b64url_encoded_len(plen) + 1
-                 + jwtsso_b64url_encoded_len(maclen) + 1);
-    tmpl = jwtsso_hmac_new(digest, secret, secret_len);
-    if (out == NULL || tmpl == NULL) {
-        goto done;
-    }
-    o = jwtsso_b64url_encode((const unsigned char *)header_json, hlen, out);
-    out[o++] = '.';
-    o += jwtsso_b64url_encode((const unsigned char *)payload_json, plen,
-                              out + o);
-    chunk.p = out;
-    chunk.len = o;
-    if (jwtsso_hmac_run(tmpl, &chunk, 1, mac) != maclen) {
-        goto done;
-    }
-    out[o++] = '.';
-    jwtsso_b64url_encode(mac, maclen, out + o);
-    ok = 1;
-
-done:
-    jwtsso_hmac_free(tmpl);
-    if (!ok) {
-        free(out);
-        out = NULL;
-    }
-    return out;
+    s = jwtsso_sign_new_hmac(alg, secret, secret_len, NULL);
+    token = jwtsso_sign_compact(s, header_json, payload_json);
+    jwtsso_sign_free(s);
+    return token;
 }

@@ -184,11 +184,32 @@ static EVP_PKEY *public_copy(EVP_PKEY *pkey)
     return pub;
 }
 
+jwtsso_keyerr_t jwtsso_pkey_read(const char *pem, size_t len,
+                                 EVP_PKEY **out, int *priv)
+{
+    BIO *bio;
+    jwtsso_keyerr_t rv;
+
+    *out = NULL;
+    *priv = 0;
+    if ((pem == NULL && len > 0) || len > INT_MAX) {
+        return JWTSSO_KEY_INTERNAL;
+    }
+    if (len == 0) {
+        return JWTSSO_KEY_NOT_PEM;
+    }
+    ERR_set_mark();
+    bio = BIO_new_mem_buf(pem, (int)len);
+    rv = bio != NULL ? read_first(bio, out, priv) : JWTSSO_KEY_INTERNAL;
+    BIO_free(bio);
+    ERR_pop_to_mark();
+    return rv;
+}
+
 jwtsso_keyerr_t jwtsso_pkey_add(jwtsso_keyset_t *ks, const char *kid,
                                 const char *pem, size_t len,
                                 int *was_private)
 {
-    BIO *bio = NULL;
     EVP_PKEY *found = NULL, *pub = NULL;
     jwtsso_key_t *k = NULL;
     jwtsso_keyerr_t rv;
@@ -203,19 +224,11 @@ jwtsso_keyerr_t jwtsso_pkey_add(jwtsso_keyset_t *ks, const char *kid,
     if (kid != NULL && jwtsso_keyset_has_kid(ks, kid, strlen(kid))) {
         return JWTSSO_KEY_DUPLICATE_KID;
     }
-    if (len == 0) {
-        return JWTSSO_KEY_NOT_PEM;
+    rv = jwtsso_pkey_read(pem, len, &found, &priv);
+    if (rv != JWTSSO_KEY_OK) {
+        return rv;
     }
     ERR_set_mark();
-    bio = BIO_new_mem_buf(pem, (int)len);
-    if (bio == NULL) {
-        rv = JWTSSO_KEY_INTERNAL;
-        goto done;
-    }
-    rv = read_first(bio, &found, &priv);
-    if (rv != JWTSSO_KEY_OK) {
-        goto done;
-    }
     if (was_private != NULL) {
         *was_private = priv;
     }
@@ -240,7 +253,6 @@ done:
     jwtsso_key_free(k);
     EVP_PKEY_free(pub);
     EVP_PKEY_free(found);
-    BIO_free(bio);
     ERR_pop_to_mark();
     return rv;
 }
