@@ -36,7 +36,6 @@ static int methods(request_rec *r, int post_ok)
         || (post_ok && r->method_number == M_POST)) {
         return OK;
     }
-    r->allowed = 0;
     if (post_ok) {
         ap_allow_standard_methods(r, REPLACE_ALLOW, M_GET, M_POST, -1);
     }

@@ -63,9 +63,10 @@ static const char *alg_fits(cmd_parms *cmd, const jwtsso_dir_cfg *c,
         || (k->algs & JWTSSO_ALGBIT(c->issuer_alg))) {
         return NULL;
     }
-    return apr_psprintf(cmd->pool, "%s: " JWTSSO_D_ISSUER_ALG " %s is not "
-                        "one this key signs with; it serves %s: pick one of "
-                        "those, or give a key of that kind", cmd->cmd->name,
+    return apr_psprintf(cmd->pool, "%s: the algorithm %s (of "
+                        JWTSSO_D_ISSUER_ALG ") is not one this key signs "
+                        "with; it serves %s: pick one of those, or give a "
+                        "key of that kind", cmd->cmd->name,
                         jwtsso_alg_name((jwtsso_alg_t)c->issuer_alg),
                         jwtsso_config_alg_list(cmd->temp_pool, k->algs));
 }
@@ -274,7 +275,7 @@ static void scan(apr_pool_t *p, const ap_directive_t *d)
             const char *args = d->args;
             char *w = ap_getword_conf(p, &args);
 
-            ap_str_tolower(w);
+            /* exact, as the handler dispatch (handlers.c) compares */
             if (!strcmp(w, JWTSSO_HANDLER_ISSUER)
                 || !strcmp(w, JWTSSO_HANDLER_JWKS)) {
                 apr_hash_set(handler_lines,
