@@ -184,7 +184,8 @@ static const char *make_token(request_rec *r, const jwtsso_dir_cfg *cfg,
     if (apr_generate_random_bytes(rnd, sizeof(rnd)) == APR_SUCCESS) {
         id[jwtsso_b64url_encode(rnd, sizeof(rnd), id)] = '\0';
         *jti = apr_pstrdup(r->pool, id);
-        payload = claims(r, cfg, *jti, (long long)apr_time_sec(r->request_time));
+        payload = claims(r, cfg, *jti,
+                         (long long)apr_time_sec(r->request_time));
     }
     if (payload) {
         token = jwtsso_sign_token(signer, payload);
