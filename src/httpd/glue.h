@@ -67,9 +67,9 @@ extern module AP_MODULE_DECLARE_DATA auth_jwtsso_module;
 #define JWTSSO_D_ISSUER_AUDIENCE "JWTSSOIssuerAudience"
 #define JWTSSO_D_ISSUER_NAME     "JWTSSOIssuerName"
 
-#define JWTSSO_HANDLER_LOGOUT    "jwtsso-logout"
 #define JWTSSO_HANDLER_ISSUER    "jwtsso-issuer"
 #define JWTSSO_HANDLER_JWKS      "jwtsso-jwks"
+#define JWTSSO_HANDLER_LOGOUT    "jwtsso-logout"
 
 #define JWTSSO_AUTH_TYPE     "jwtsso"
 #define JWTSSO_SESSION_KEY   "jwtsso"        /* mod_session entry name */
@@ -422,9 +422,6 @@ int jwtsso_bearer_check(request_rec *r, const jwtsso_dir_cfg *cfg,
  * error is NULL. */
 int jwtsso_bearer_refuse(request_rec *r, const char *error);
 
-/* handlers.c */
-int jwtsso_handlers_handler(request_rec *r);
-
 /* ---- the issuer side: issuerconf.c (directives, start-up), issuer.c */
 
 /* The signing key of an issuer section, made once by its setter: a
@@ -469,5 +466,8 @@ const jwtsso_signer_t *jwtsso_issuerconf_signer(const jwtsso_dir_cfg *cfg);
 /* issuer.c: SetHandler jwtsso-issuer and jwtsso-jwks. */
 int jwtsso_issuer_handler(request_rec *r);
 int jwtsso_issuer_jwks(request_rec *r);
+
+/* handlers.c */
+int jwtsso_handlers_handler(request_rec *r);
 
 #endif /* JWTSSO_GLUE_H */
