@@ -322,6 +322,51 @@ const char *jwtsso_url_absolute(apr_pool_t *p, const char *url, apr_uri_t *u);
 const char *jwtsso_url_self(request_rec *r, const jwtsso_dir_cfg *cfg,
                             const char *query);
 
+/* ---- the issuer side: issuerconf.c (directives, start-up), issuer.c */
+
+/* The signing key of an issuer section, made once by its setter: a
+ * signer for each algorithm the key allows (an alg picks its signer at
+ * request time, whatever order the directives came in). */
+typedef struct jwtsso_issuer_key {
+    jwtsso_signer_t *by_alg[JWTSSO_ALG__COUNT];
+    unsigned algs;              /* JWTSSO_ALGBIT set of by_alg */
+    jwtsso_alg_t first;         /* the alg without JWTSSOIssuerAlgorithm */
+    int hmac;                   /* a secret: no public key, no JWKS */
+    const char *where;          /* "file:line" of its directive */
+} jwtsso_issuer_key_t;
+
+/* One JWTSSOIssuerAllowedReturnTo prefix, parsed at start-up. */
+typedef struct {
+    const char *origin;         /* as jwtsso_url_absolute gives it */
+    const char *path;           /* "/..." ; "/" allows the whole origin */
+} jwtsso_issuer_prefix_t;
+
+const char *jwtsso_issuerconf_set_secret(cmd_parms *cmd, void *dv,
+                                         const char *arg);
+const char *jwtsso_issuerconf_set_key(cmd_parms *cmd, void *dv,
+                                      const char *a1, const char *a2);
+const char *jwtsso_issuerconf_set_alg(cmd_parms *cmd, void *dv,
+                                      const char *arg);
+const char *jwtsso_issuerconf_set_return(cmd_parms *cmd, void *dv,
+                                         const char *arg);
+/* check_config: the SetHandler jwtsso-issuer / jwtsso-jwks lines of the
+ * configuration, found once (jwtsso_issuerconf_scan), then each merged
+ * section checked: one of those handlers needs a key whose algorithms
+ * include JWTSSOIssuerAlgorithm. 1 when a section is bad (logged). */
+void jwtsso_issuerconf_scan(apr_pool_t *ptemp);
+int jwtsso_issuerconf_check(apr_pool_t *ptemp, server_rec *s,
+                            const char *kind, const char *path,
+                            ap_conf_vector_t *merged);
+/* 1 when a browser or server could read path as another path: a "." or
+ * ".." segment, also percent-encoded, or an encoded '/' or backslash. */
+int jwtsso_issuerconf_odd_path(const char *path);
+/* The signer cfg signs with, or NULL (no key, an alg the key lacks). */
+const jwtsso_signer_t *jwtsso_issuerconf_signer(const jwtsso_dir_cfg *cfg);
+
+/* issuer.c: SetHandler jwtsso-issuer and jwtsso-jwks. */
+int jwtsso_issuer_handler(request_rec *r);
+int jwtsso_issuer_jwks(request_rec *r);
+
 /* session.c: the record through mod_session. */
 int jwtsso_session_init(void);     /* 1 when mod_session is there */
 /* What a record is bound to: the realm (AuthName, "" when none), the
@@ -421,51 +466,6 @@ int jwtsso_bearer_check(request_rec *r, const jwtsso_dir_cfg *cfg,
 /* 401 with a Bearer challenge (RFC 6750 §3) naming error, or none when
  * error is NULL. */
 int jwtsso_bearer_refuse(request_rec *r, const char *error);
-
-/* ---- the issuer side: issuerconf.c (directives, start-up), issuer.c */
-
-/* The signing key of an issuer section, made once by its setter: a
- * signer for each algorithm the key allows (an alg picks its signer at
- * request time, whatever order the directives came in). */
-typedef struct jwtsso_issuer_key {
-    jwtsso_signer_t *by_alg[JWTSSO_ALG__COUNT];
-    unsigned algs;              /* JWTSSO_ALGBIT set of by_alg */
-    jwtsso_alg_t first;         /* the alg without JWTSSOIssuerAlgorithm */
-    int hmac;                   /* a secret: no public key, no JWKS */
-    const char *where;          /* "file:line" of its directive */
-} jwtsso_issuer_key_t;
-
-/* One JWTSSOIssuerAllowedReturnTo prefix, parsed at start-up. */
-typedef struct {
-    const char *origin;         /* as jwtsso_url_absolute gives it */
-    const char *path;           /* "/..." ; "/" allows the whole origin */
-} jwtsso_issuer_prefix_t;
-
-const char *jwtsso_issuerconf_set_secret(cmd_parms *cmd, void *dv,
-                                         const char *arg);
-const char *jwtsso_issuerconf_set_key(cmd_parms *cmd, void *dv,
-                                      const char *a1, const char *a2);
-const char *jwtsso_issuerconf_set_alg(cmd_parms *cmd, void *dv,
-                                      const char *arg);
-const char *jwtsso_issuerconf_set_return(cmd_parms *cmd, void *dv,
-                                         const char *arg);
-/* check_config: the SetHandler jwtsso-issuer / jwtsso-jwks lines of the
- * configuration, found once (jwtsso_issuerconf_scan), then each merged
- * section checked: one of those handlers needs a key whose algorithms
- * include JWTSSOIssuerAlgorithm. 1 when a section is bad (logged). */
-void jwtsso_issuerconf_scan(apr_pool_t *ptemp);
-int jwtsso_issuerconf_check(apr_pool_t *ptemp, server_rec *s,
-                            const char *kind, const char *path,
-                            ap_conf_vector_t *merged);
-/* 1 when a browser or server could read path as another path: a "." or
- * ".." segment, also percent-encoded, or an encoded '/' or backslash. */
-int jwtsso_issuerconf_odd_path(const char *path);
-/* The signer cfg signs with, or NULL (no key, an alg the key lacks). */
-const jwtsso_signer_t *jwtsso_issuerconf_signer(const jwtsso_dir_cfg *cfg);
-
-/* issuer.c: SetHandler jwtsso-issuer and jwtsso-jwks. */
-int jwtsso_issuer_handler(request_rec *r);
-int jwtsso_issuer_jwks(request_rec *r);
 
 /* handlers.c */
 int jwtsso_handlers_handler(request_rec *r);
