@@ -109,6 +109,7 @@ for my $k (sort keys %KIND) {
     is $res->code, 200, "1 $k: 200" or diag $res->as_string;
     like $res->header('Content-Type') // '', qr{^application/json}, "1 $k: a JSON content type";
     is $res->header('Cache-Control'), 'no-store', "1 $k: Cache-Control: no-store";
+    is $res->header('X-Content-Type-Options'), 'nosniff', "1 $k: X-Content-Type-Options: nosniff";
     my ($h, $p) = parts($token);
     ok $h && $p, "1 $k: the answer is {\"token\": compact JWS}" or diag $res->content;
     $TOKEN{$k} = $token;

@@ -247,6 +247,8 @@ static int answer_json(request_rec *r, const char *token)
     if (!body) {
         return HTTP_INTERNAL_SERVER_ERROR;
     }
+    /* a credential: never read as anything but JSON */
+    apr_table_setn(r->headers_out, "X-Content-Type-Options", "nosniff");
     ap_set_content_type(r, "application/json");
     if (!r->header_only) {
         ap_rvputs(r, body, "\n", NULL);
