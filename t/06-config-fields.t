@@ -20,7 +20,8 @@ sub src { my $t = slurp(File::Spec->catfile($top, @_)); $t =~ s{/\*.*?\*/}{}gs; 
 
 my $glue = src(qw(src httpd glue.h));
 my $config = src(qw(src httpd config.c));
-my $setters = $config . src(qw(src httpd keyconf.c));
+my $setters = $config . src(qw(src httpd keyconf.c))
+    . src(qw(src httpd issuerconf.c));
 
 my ($struct) = $glue =~ /typedef struct \{([^{}]*)\}\s*jwtsso_dir_cfg;/s
     or die "no jwtsso_dir_cfg in glue.h\n";

@@ -37,6 +37,7 @@ void *jwtsso_config_create_dir(apr_pool_t *p, char *dir)
     c->pass_claims = JWTSSO_PASS_ENV;
     c->bearer_cache = 1;
     c->strip_headers = 1;
+    c->issuer_lifetime = 60;
     return c;
 }
 
@@ -87,6 +88,12 @@ void *jwtsso_config_merge_dir(apr_pool_t *p, void *basev, void *addv)
     MERGE(bearer_cache, JWTSSO_SET_BEARER_CACHE);
     MERGE(pass_claims, JWTSSO_SET_PASS_CLAIMS);
     MERGE(logout_redirect, JWTSSO_SET_LOGOUT_REDIRECT);
+    MERGE(issuer_key, JWTSSO_SET_ISSUER_KEY);
+    MERGE(issuer_alg, JWTSSO_SET_ISSUER_ALG);
+    MERGE(issuer_lifetime, JWTSSO_SET_ISSUER_LIFETIME);
+    MERGE(issuer_return, JWTSSO_SET_ISSUER_RETURN);
+    MERGE(issuer_audience, JWTSSO_SET_ISSUER_AUDIENCE);
+    MERGE(issuer_name, JWTSSO_SET_ISSUER_NAME);
     n->set_bits = a->set_bits | b->set_bits;
     n->where = a->where ? a->where : b->where;
     return n;
@@ -500,5 +507,27 @@ const command_rec jwtsso_config_cmds[] = {
     AP_INIT_TAKE1(JWTSSO_D_BEARER_CACHE_SIZE, jwtsso_bcache_set, NULL,
         RSRC_CONF, "bearer tokens each httpd child remembers (default "
         "1024; 0: none)"),
+    AP_INIT_TAKE1(JWTSSO_D_ISSUER_SECRET, jwtsso_issuerconf_set_secret,
+        NULL, KEYS, "jwtsso-issuer: the HMAC secret it signs with (forms "
+        "of " JWTSSO_D_SECRET ")"),
+    AP_INIT_TAKE12(JWTSSO_D_ISSUER_KEY, jwtsso_issuerconf_set_key, NULL,
+        KEYS, "jwtsso-issuer: [KID] PATH of the PEM private key it signs "
+        "with (RSA, EC, Ed25519)"),
+    AP_INIT_TAKE1(JWTSSO_D_ISSUER_ALG, jwtsso_issuerconf_set_alg, NULL,
+        KEYS, "jwtsso-issuer: the algorithm, among the key's (default: "
+        "HS256, RS256, the curve's ES*, EdDSA)"),
+    AP_INIT_TAKE1(JWTSSO_D_ISSUER_LIFETIME, set_number_slot,
+        NUMBER(issuer_lifetime, JWTSSO_SET_ISSUER_LIFETIME, 1, 86400,
+               SECONDS, 0), DIRS,
+        "jwtsso-issuer: seconds from iat to exp (default 60)"),
+    AP_INIT_ITERATE(JWTSSO_D_ISSUER_RETURN, jwtsso_issuerconf_set_return,
+        NULL, KEYS, "jwtsso-issuer: the absolute URL prefixes a return_to "
+        "may have (default: none, JSON answers only)"),
+    AP_INIT_TAKE1(JWTSSO_D_ISSUER_AUDIENCE, set_value_slot,
+        FIELD(issuer_audience, JWTSSO_SET_ISSUER_AUDIENCE), DIRS,
+        "jwtsso-issuer: the aud of its tokens (default: none)"),
+    AP_INIT_TAKE1(JWTSSO_D_ISSUER_NAME, set_value_slot,
+        FIELD(issuer_name, JWTSSO_SET_ISSUER_NAME), DIRS,
+        "jwtsso-issuer: the iss of its tokens (default: none)"),
     { NULL }
 };

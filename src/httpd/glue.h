@@ -11,6 +11,7 @@
 #include "http_config.h"
 #include "http_log.h"
 #include "apr_tables.h"
+#include "apr_uri.h"
 
 #include "jwtsso.h"
 #include "replay.h"
@@ -58,7 +59,16 @@ extern module AP_MODULE_DECLARE_DATA auth_jwtsso_module;
 #define JWTSSO_D_REPLAY_TIMEOUT  "JWTSSOReplayTimeout"
 #define JWTSSO_D_BEARER_CACHE    "JWTSSOBearerCache"
 #define JWTSSO_D_BEARER_CACHE_SIZE "JWTSSOBearerCacheSize"
+#define JWTSSO_D_ISSUER_SECRET   "JWTSSOIssuerSecret"
+#define JWTSSO_D_ISSUER_KEY      "JWTSSOIssuerPrivateKey"
+#define JWTSSO_D_ISSUER_ALG      "JWTSSOIssuerAlgorithm"
+#define JWTSSO_D_ISSUER_LIFETIME "JWTSSOIssuerTokenLifetime"
+#define JWTSSO_D_ISSUER_RETURN   "JWTSSOIssuerAllowedReturnTo"
+#define JWTSSO_D_ISSUER_AUDIENCE "JWTSSOIssuerAudience"
+#define JWTSSO_D_ISSUER_NAME     "JWTSSOIssuerName"
 
+#define JWTSSO_HANDLER_ISSUER    "jwtsso-issuer"
+#define JWTSSO_HANDLER_JWKS      "jwtsso-jwks"
 #define JWTSSO_HANDLER_LOGOUT    "jwtsso-logout"
 
 #define JWTSSO_AUTH_TYPE     "jwtsso"
@@ -117,6 +127,13 @@ typedef struct {
     int bearer_cache;               /* JWTSSOBearerCache */
     int pass_claims;                /* JWTSSO_PASS_* bits */
     const char *logout_redirect;
+    /* the issuer side (issuerconf.c, issuer.c) */
+    struct jwtsso_issuer_key *issuer_key; /* JWTSSOIssuerSecret/PrivateKey */
+    int issuer_alg;                 /* jwtsso_alg_t; 0: the key's first */
+    long long issuer_lifetime;      /* JWTSSOIssuerTokenLifetime */
+    apr_array_header_t *issuer_return; /* jwtsso_issuer_prefix_t */
+    const char *issuer_audience;    /* JWTSSOIssuerAudience */
+    const char *issuer_name;        /* JWTSSOIssuerName: the iss */
     const char *where;              /* file:line of the first JWTSSO line */
 
     /* Which directives this section sets: one JWTSSO_SET_* bit each.
@@ -153,6 +170,12 @@ typedef struct {
 #define JWTSSO_SET_BEARER_AUDIENCE  (1u << 22)
 #define JWTSSO_SET_STRIP_HEADERS    (1u << 23)
 #define JWTSSO_SET_MAX_KIDLESS      (1u << 24)
+#define JWTSSO_SET_ISSUER_KEY       (1u << 25)
+#define JWTSSO_SET_ISSUER_ALG       (1u << 26)
+#define JWTSSO_SET_ISSUER_LIFETIME  (1u << 27)
+#define JWTSSO_SET_ISSUER_RETURN    (1u << 28)
+#define JWTSSO_SET_ISSUER_AUDIENCE  (1u << 29)
+#define JWTSSO_SET_ISSUER_NAME      (1u << 30)
 
 /* bcache.c: the per-process cache of verified bearer tokens (HMAC and
  * public-key alike): JWTSSOBearerCacheSize N (main server only; default
@@ -227,6 +250,16 @@ const char *jwtsso_keyconf_set_verify_key(cmd_parms *cmd, void *dv,
                                           const char *a1, const char *a2);
 const char *jwtsso_keyconf_set_verify_jwks(cmd_parms *cmd, void *dv,
                                            const char *arg);
+/* A secret of the forms of JWTSSOSecret, with its 32-byte minimum
+ * (unless JWTSSOAllowShortSecret On came first in c's section), into
+ * cmd->temp_pool; the caller cleanses *out. An error message or NULL. */
+const char *jwtsso_keyconf_secret(cmd_parms *cmd, const jwtsso_dir_cfg *c,
+                                  const char *arg, unsigned char **out,
+                                  size_t *len);
+/* A key file's text (at most 1 MiB, ServerRoot-relative) into
+ * cmd->temp_pool; the caller cleanses it. An error message or NULL. */
+const char *jwtsso_keyconf_read(cmd_parms *cmd, const char *path,
+                                char **text, apr_size_t *len);
 /* The session record key in force for cfg, or NULL. */
 const jwtsso_mackey_t *jwtsso_keyconf_record_key(const jwtsso_dir_cfg *cfg);
 
@@ -279,9 +312,60 @@ const char *jwtsso_url_bound_origin(request_rec *r,
  * are this site's origin: the URL rebuilt from its parsed parts, or NULL. */
 const char *jwtsso_url_same_origin(request_rec *r, const jwtsso_dir_cfg *cfg,
                                    const char *url);
+/* An absolute http(s) URL (from a client or the configuration) parsed
+ * into *u, refused on the characters and forms jwtsso_url_same_origin
+ * refuses (controls, spaces, backslash, non-ASCII, userinfo, no "://"): its
+ * origin, lower-case scheme://host[:port] without the default port, or
+ * NULL. */
+const char *jwtsso_url_absolute(apr_pool_t *p, const char *url, apr_uri_t *u);
 /* The absolute URL of this request with the given query ("" = none). */
 const char *jwtsso_url_self(request_rec *r, const jwtsso_dir_cfg *cfg,
                             const char *query);
+
+/* ---- the issuer side: issuerconf.c (directives, start-up), issuer.c */
+
+/* The signing key of an issuer section, made once by its setter: a
+ * signer for each algorithm the key allows (an alg picks its signer at
+ * request time, whatever order the directives came in). */
+typedef struct jwtsso_issuer_key {
+    jwtsso_signer_t *by_alg[JWTSSO_ALG__COUNT];
+    unsigned algs;              /* JWTSSO_ALGBIT set of by_alg */
+    jwtsso_alg_t first;         /* the alg without JWTSSOIssuerAlgorithm */
+    int hmac;                   /* a secret: no public key, no JWKS */
+    const char *where;          /* "file:line" of its directive */
+} jwtsso_issuer_key_t;
+
+/* One JWTSSOIssuerAllowedReturnTo prefix, parsed at start-up. */
+typedef struct {
+    const char *origin;         /* as jwtsso_url_absolute gives it */
+    const char *path;           /* "/..." ; "/" allows the whole origin */
+} jwtsso_issuer_prefix_t;
+
+const char *jwtsso_issuerconf_set_secret(cmd_parms *cmd, void *dv,
+                                         const char *arg);
+const char *jwtsso_issuerconf_set_key(cmd_parms *cmd, void *dv,
+                                      const char *a1, const char *a2);
+const char *jwtsso_issuerconf_set_alg(cmd_parms *cmd, void *dv,
+                                      const char *arg);
+const char *jwtsso_issuerconf_set_return(cmd_parms *cmd, void *dv,
+                                         const char *arg);
+/* check_config: the SetHandler jwtsso-issuer / jwtsso-jwks lines of the
+ * configuration, found once (jwtsso_issuerconf_scan), then each merged
+ * section checked: one of those handlers needs a key whose algorithms
+ * include JWTSSOIssuerAlgorithm. 1 when a section is bad (logged). */
+void jwtsso_issuerconf_scan(apr_pool_t *ptemp);
+int jwtsso_issuerconf_check(apr_pool_t *ptemp, server_rec *s,
+                            const char *kind, const char *path,
+                            ap_conf_vector_t *merged);
+/* 1 when a browser or server could read path as another path: a "." or
+ * ".." segment, also percent-encoded, or an encoded '/' or backslash. */
+int jwtsso_issuerconf_odd_path(const char *path);
+/* The signer cfg signs with, or NULL (no key, an alg the key lacks). */
+const jwtsso_signer_t *jwtsso_issuerconf_signer(const jwtsso_dir_cfg *cfg);
+
+/* issuer.c: SetHandler jwtsso-issuer and jwtsso-jwks. */
+int jwtsso_issuer_handler(request_rec *r);
+int jwtsso_issuer_jwks(request_rec *r);
 
 /* session.c: the record through mod_session. */
 int jwtsso_session_init(void);     /* 1 when mod_session is there */

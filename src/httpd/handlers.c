@@ -106,6 +106,12 @@ static int logout(request_rec *r)
 
 int jwtsso_handlers_handler(request_rec *r)
 {
+    if (r->handler && !strcmp(r->handler, JWTSSO_HANDLER_ISSUER)) {
+        return jwtsso_issuer_handler(r);
+    }
+    if (r->handler && !strcmp(r->handler, JWTSSO_HANDLER_JWKS)) {
+        return jwtsso_issuer_jwks(r);
+    }
     if (r->handler && !strcmp(r->handler, JWTSSO_HANDLER_LOGOUT)) {
         return logout(r);
     }

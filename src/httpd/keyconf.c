@@ -483,3 +483,29 @@ const char *jwtsso_keyconf_set_verify_jwks(cmd_parms *cmd, void *dv,
     }
     return NULL;
 }
+
+/* ------------------------------------------------------------------ */
+/* For the issuer's key directives (issuerconf.c): the same forms and   */
+/* checks as the verification side's.                                  */
+
+const char *jwtsso_keyconf_secret(cmd_parms *cmd, const jwtsso_dir_cfg *c,
+                                  const char *arg, unsigned char **out,
+                                  size_t *len)
+{
+    const char *err = secret_bytes(cmd, arg, out, len);
+
+    if (!err) {
+        err = short_secret(cmd, c, *len);
+    }
+    if (err && *out) {
+        OPENSSL_cleanse(*out, *len);
+        *out = NULL;
+    }
+    return err;
+}
+
+const char *jwtsso_keyconf_read(cmd_parms *cmd, const char *path,
+                                char **text, apr_size_t *len)
+{
+    return read_key_file(cmd, path, text, len);
+}

@@ -119,6 +119,7 @@ static int check_sections(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s,
         fake.server = s;
         fake.per_dir_config = merged;
         fake.request_config = ap_create_request_config(ptemp);
+        bad |= jwtsso_issuerconf_check(ptemp, s, kind, cd->d, merged);
         /* httpd retrieves ap_auth_type's provider only after check_config,
          * so ask mod_authn_core directly */
         type = auth_type ? auth_type(&fake) : NULL;
@@ -167,6 +168,7 @@ int jwtsso_startup_check(apr_pool_t *pconf, apr_pool_t *plog,
     (void)plog;
     auth_type = APR_RETRIEVE_OPTIONAL_FN(authn_ap_auth_type);
     jwtsso_policy_reset();
+    jwtsso_issuerconf_scan(ptemp);
     for (; s; s = s->next) {
         core_server_config *sc = ap_get_core_module_config(s->module_config);
         bad |= check_sections(pconf, ptemp, s, sc->sec_url, "Location",

@@ -219,6 +219,29 @@ static const char *origin_of(apr_pool_t *p, const apr_uri_t *u)
                         v6 ? "[" : "", host, v6 ? "]" : "", (unsigned)port);
 }
 
+const char *jwtsso_url_absolute(apr_pool_t *p, const char *url, apr_uri_t *u)
+{
+    const char *s;
+
+    if (!url || !*url) {
+        return NULL;
+    }
+    /* as jwtsso_url_same_origin: refuse what browsers read their own way */
+    for (s = url; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch <= 0x20 || ch >= 0x7f || ch == '\\') {
+            return NULL;
+        }
+    }
+    if (apr_uri_parse(p, url, u) != APR_SUCCESS || !u->scheme
+        || (strcasecmp(u->scheme, "http") && strcasecmp(u->scheme, "https"))
+        || !u->hostname || !*u->hostname || u->user || u->password
+        || strncasecmp(url + strlen(u->scheme), "://", 3)) {
+        return NULL;
+    }
+    return origin_of(p, u);
+}
+
 const char *jwtsso_url_same_origin(request_rec *r, const jwtsso_dir_cfg *cfg,
                                    const char *url)
 {
