@@ -216,8 +216,13 @@ static void test_round_trip(jwtsso_alg_t alg)
     else if (CHECK(name, jwk != NULL && strstr(jwk, "\"d\"") == NULL
                    && strstr(jwk, "\"use\":\"sig\"") != NULL
                    && strstr(jwk, "\"kid\":\"k1\"") != NULL)) {
-        jwks = malloc(strlen(jwk) + 16);
-        sprintf(jwks, "{\"keys\":[%s]}", jwk);
+        size_t jlen = strlen(jwk) + 16;
+
+        jwks = malloc(jlen);
+        if (jwks == NULL) {
+            abort();
+        }
+        snprintf(jwks, jlen, "{\"keys\":[%s]}", jwk);
         ks = jwtsso_keyset_new();
         snprintf(name, sizeof(name), "%s_jwk_loads", an);
         CHECK(name, jwtsso_jwks_add(ks, jwks, strlen(jwks), 0, NULL, NULL)
