@@ -60,6 +60,7 @@ extern module AP_MODULE_DECLARE_DATA auth_jwtsso_module;
 #define JWTSSO_D_BEARER_CACHE_SIZE "JWTSSOBearerCacheSize"
 
 #define JWTSSO_HANDLER_LOGOUT    "jwtsso-logout"
+#define JWTSSO_HANDLER_LOGIN     "jwtsso-login"
 
 #define JWTSSO_AUTH_TYPE     "jwtsso"
 #define JWTSSO_SESSION_KEY   "jwtsso"        /* mod_session entry name */
@@ -370,6 +371,12 @@ int jwtsso_login_consume(request_rec *r, const jwtsso_dir_cfg *cfg,
  * follow, else 401 (with a Bearer challenge under JWTSSOAcceptBearer). */
 int jwtsso_login_start(request_rec *r, const jwtsso_dir_cfg *cfg,
                        jwtsso_flow_req_t *st);
+/* The redirect to cfg's login page that comes back to back (an absolute
+ * URL without query) with query ("" for none; no state parameter in it),
+ * plus the state and its cookie under JWTSSOState On; or 500 (logged).
+ * For jwtsso_login_start and the jwtsso-login handler (loginlink.c). */
+int jwtsso_login_redirect(request_rec *r, const jwtsso_dir_cfg *cfg,
+                          const char *back, const char *query);
 
 /* bearer.c: JWTSSOAcceptBearer. The token of an "Authorization: Bearer
  * TOKEN" header (RFC 6750 §2.1), "" for a Bearer header without a token,
@@ -385,5 +392,8 @@ int jwtsso_bearer_refuse(request_rec *r, const char *error);
 
 /* handlers.c */
 int jwtsso_handlers_handler(request_rec *r);
+
+/* loginlink.c: SetHandler jwtsso-login (the "log in" link of a pass app). */
+int jwtsso_loginlink_handle(request_rec *r);
 
 #endif /* JWTSSO_GLUE_H */
