@@ -128,6 +128,8 @@ my $ua = ua();
              '4: log JWTSSO00954');
     $res = $ua->get(login_url('/lp/login', "$BASE/lp/abs"));
     is $res->header('Location'), "$BASE/lp/abs", '4: an absolute same-origin return_to: to it';
+    $res = $ua->get(login_url('/lp/login', '/lp/caf%C3%A9%20x/y%3Bz?q=%26&r=a+b'));
+    is $res->header('Location'), "$BASE/lp/caf%C3%A9%20x/y%3Bz?q=%26&r=a+b", '4: an encoded path and query: kept as written';
     $res = $ua->get(login_url('/lp/login', "HTTP://$HOST:$PORT/lp/abs"));
     is $res->header('Location'), "$BASE/lp/abs", '4: ... in capitals: to it, rebuilt';
     # logged in here is logged in for /lp/members/ (the same login)
@@ -188,7 +190,16 @@ my $ua = ua();
         refused("6: return_to=$dots", $res, $mark,
                 qr/JWTSSO00956: login: return_to refused: a '\.' or '\.\.' path segment/);
     }
-    my $res = ua()->get(login_url('/lp/login', '/lp/...'));
+    my $u = ua();
+    my $res = $u->get(login_url('/lp/login', '/lp/caf%C3%A9%20x?q=%26'));
+    my $S = (state_of($res) || {})->{value} // 'none';
+    is idp_return($res->header('Location'), 'lp'), "$BASE/lp/caf%C3%A9%20x?q=%26&jwtsso_state=$S",
+        '6: an encoded path: the return URL keeps it as written';
+    my $mark0 = error_log_mark();
+    $res = ua()->get(login_url('/lp/login', '/lp/a%2Fb'));
+    refused('6: return_to=/lp/a%2Fb (an encoded slash: httpd serves no such page)', $res, $mark0,
+            qr{JWTSSO00952: login: return_to refused: /lp/a%2Fb is not under AuthType jwtsso});
+    $res = ua()->get(login_url('/lp/login', '/lp/...'));
     is $res->code, 302, "6: return_to=/lp/... (a name of three dots): not a dot segment, 302";
 
     my $mark = error_log_mark();

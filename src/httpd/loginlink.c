@@ -165,24 +165,26 @@ static request_rec *target_section(request_rec *r, const char *local,
     return NULL;
 }
 
-/* Sends the browser to the target: itself when its section has a user,
- * else that section's login, which comes back to it. */
-static int go(request_rec *r, request_rec *sub)
+/* Sends the browser to the target (local: "/path[?query]" as the client
+ * wrote it, never the subrequest's decoded copy): itself when its section
+ * has a user, else that section's login, which comes back to it. */
+static int go(request_rec *r, request_rec *sub, const char *local)
 {
     const jwtsso_dir_cfg *tcfg = dir_cfg(sub);
     const char *drop[3] = { JWTSSO_STATE_PARAM, NULL, NULL };
-    const char *back, *query, *path;
+    size_t n = strcspn(local, "?");
+    apr_array_header_t *pairs;
+    const char *back, *query;
     int https;
 
     /* a target never carries a token or a state of its own: the login
      * adds them, and a planted one would be a login CSRF */
     drop[1] = tcfg->token_param;
-    query = jwtsso_url_query_build(r->pool,
-                                   jwtsso_url_query_parse(r->pool, sub->args),
-                                   drop);
-    path = sub->parsed_uri.path ? sub->parsed_uri.path : "/";
+    pairs = jwtsso_url_query_parse(r->pool, local[n] ? local + n + 1 : NULL);
+    query = jwtsso_url_query_build(r->pool, pairs, drop);
     back = apr_pstrcat(r->pool, jwtsso_url_origin(r, tcfg, &https),
-                       tcfg->public_mount, path, NULL);
+                       tcfg->public_mount,
+                       apr_pstrmemdup(r->pool, local, n), NULL);
     apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
     if (sub->user) {
         back = apr_pstrcat(r->pool, back, *query ? "?" : "", query, NULL);
@@ -229,5 +231,5 @@ int jwtsso_loginlink_handle(request_rec *r)
     if (!sub) {
         return ret ? HTTP_BAD_REQUEST : HTTP_INTERNAL_SERVER_ERROR;
     }
-    return go(r, sub);
+    return go(r, sub, local);
 }
