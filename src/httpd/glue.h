@@ -70,6 +70,7 @@ extern module AP_MODULE_DECLARE_DATA auth_jwtsso_module;
 #define JWTSSO_HANDLER_ISSUER    "jwtsso-issuer"
 #define JWTSSO_HANDLER_JWKS      "jwtsso-jwks"
 #define JWTSSO_HANDLER_LOGOUT    "jwtsso-logout"
+#define JWTSSO_HANDLER_LOGIN     "jwtsso-login"
 
 #define JWTSSO_AUTH_TYPE     "jwtsso"
 #define JWTSSO_SESSION_KEY   "jwtsso"        /* mod_session entry name */
@@ -454,6 +455,12 @@ int jwtsso_login_consume(request_rec *r, const jwtsso_dir_cfg *cfg,
  * follow, else 401 (with a Bearer challenge under JWTSSOAcceptBearer). */
 int jwtsso_login_start(request_rec *r, const jwtsso_dir_cfg *cfg,
                        jwtsso_flow_req_t *st);
+/* The redirect to cfg's login page that comes back to back (an absolute
+ * URL without query) with query ("" for none; no state parameter in it),
+ * plus the state and its cookie under JWTSSOState On; or 500 (logged).
+ * For jwtsso_login_start and the jwtsso-login handler (loginlink.c). */
+int jwtsso_login_redirect(request_rec *r, const jwtsso_dir_cfg *cfg,
+                          const char *back, const char *query);
 
 /* bearer.c: JWTSSOAcceptBearer. The token of an "Authorization: Bearer
  * TOKEN" header (RFC 6750 §2.1), "" for a Bearer header without a token,
@@ -475,5 +482,8 @@ int jwtsso_authz_note_failure(request_rec *r, const char *type);
 
 /* handlers.c */
 int jwtsso_handlers_handler(request_rec *r);
+
+/* loginlink.c: SetHandler jwtsso-login (the "log in" link of a pass app). */
+int jwtsso_loginlink_handle(request_rec *r);
 
 #endif /* JWTSSO_GLUE_H */

@@ -115,5 +115,8 @@ int jwtsso_handlers_handler(request_rec *r)
     if (r->handler && !strcmp(r->handler, JWTSSO_HANDLER_LOGOUT)) {
         return logout(r);
     }
+    if (r->handler && !strcmp(r->handler, JWTSSO_HANDLER_LOGIN)) {
+        return jwtsso_loginlink_handle(r);
+    }
     return DECLINED;
 }

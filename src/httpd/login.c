@@ -330,26 +330,17 @@ static const char *login_endpoint(request_rec *r, const jwtsso_dir_cfg *cfg)
     return endpoint;
 }
 
-int jwtsso_login_start(request_rec *r, const jwtsso_dir_cfg *cfg,
-                       jwtsso_flow_req_t *st)
+int jwtsso_login_redirect(request_rec *r, const jwtsso_dir_cfg *cfg,
+                          const char *back, const char *query)
 {
-    static const char *const drop[] = { JWTSSO_STATE_PARAM, NULL };
-    const char *why = why_no_redirect(r, cfg), *query, *state, *endpoint;
-    const char *ret;
+    const char *state, *endpoint, *ret;
 
-    if (why) {
-        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, JWTSSO_LOGNO(00409)
-                      "no session: 401, not a redirect: %s", why);
-        return cfg->accept_bearer ? jwtsso_bearer_refuse(r, NULL)
-                                  : jwtsso_flow_refuse(r);
-    }
     if (!cfg->endpoint) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JWTSSO_LOGNO(00410)
                       "no " JWTSSO_D_ENDPOINT " for %s: cannot send the "
                       "browser to log in; configure one", r->uri);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    query = jwtsso_url_query_build(r->pool, st->pairs, drop);
     if (cfg->state) {
         state = random_id(r, 0);
         if (!state) {
@@ -361,7 +352,7 @@ int jwtsso_login_start(request_rec *r, const jwtsso_dir_cfg *cfg,
                             JWTSSO_STATE_PARAM "=", state, NULL);
         state_cookie(r, cfg, state);
     }
-    ret = jwtsso_url_self(r, cfg, query);
+    ret = apr_pstrcat(r->pool, back, *query ? "?" : "", query, NULL);
     endpoint = login_endpoint(r, cfg);
     if (!endpoint) {
         return HTTP_INTERNAL_SERVER_ERROR;
@@ -378,4 +369,21 @@ int jwtsso_login_start(request_rec *r, const jwtsso_dir_cfg *cfg,
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, JWTSSO_LOGNO(00412)
                   "no session: redirect to log in");
     return HTTP_MOVED_TEMPORARILY;
+}
+
+int jwtsso_login_start(request_rec *r, const jwtsso_dir_cfg *cfg,
+                       jwtsso_flow_req_t *st)
+{
+    static const char *const drop[] = { JWTSSO_STATE_PARAM, NULL };
+    const char *why = why_no_redirect(r, cfg);
+
+    if (why) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, JWTSSO_LOGNO(00409)
+                      "no session: 401, not a redirect: %s", why);
+        return cfg->accept_bearer ? jwtsso_bearer_refuse(r, NULL)
+                                  : jwtsso_flow_refuse(r);
+    }
+    return jwtsso_login_redirect(r, cfg, jwtsso_url_self(r, cfg, NULL),
+                                 jwtsso_url_query_build(r->pool, st->pairs,
+                                                        drop));
 }
