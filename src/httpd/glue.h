@@ -24,8 +24,9 @@ extern module AP_MODULE_DECLARE_DATA auth_jwtsso_module;
 
 /* One tag per call site, never reused; ranges: 001xx config, 002xx token
  * (reasons.c), 003xx session, 004xx flow, 006xx handlers, 007xx replay,
- * 008xx bearer cache, 009xx authz. README lists them; t/05-reasons.t
- * rejects duplicates. */
+ * 008xx bearer cache, 00900-00949 authz, 00950-00979 jwtsso-login,
+ * 00980-00999 and 01000-01019 the issuer. README lists them;
+ * t/05-reasons.t rejects duplicates. */
 #define JWTSSO_LOGNO(n) "JWTSSO" #n ": "
 
 /* Directive names: used by the command table and by messages alike. */
