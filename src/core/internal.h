@@ -73,6 +73,10 @@ unsigned jwtsso_key_algs(const jwtsso_key_t *k);
 /* The key's kid and its length, or NULL if it was configured without. */
 const char *jwtsso_key_kid(const jwtsso_key_t *k, size_t *len);
 
+/* Set up pctx for RSASSA-PSS with md (key.c; sign.c signs with it too).
+ * 0, or -1. */
+int jwtsso_key_pss(EVP_PKEY_CTX *pctx, const EVP_MD *md);
+
 /* Check sig over in with key k and alg (of k's family and in its mask).
  * Returns 1 if it verifies, 0 if not (any malformed signature included),
  * -1 on an internal failure or an alg the key does not serve. Only reads

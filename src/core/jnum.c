@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "jscan.h"
+#include "jbytes.h"
 
 /* Exponents are saturated here: far beyond any double, and no sum with
  * a digit count (texts are far shorter than 2^40) can overflow. */
@@ -31,8 +32,6 @@ static const char real_limit[REAL_DIGITS + 1] =
 /* The long long limits' digits (LLONG_MIN's magnitude is one more). */
 static const char llong_max[] = "9223372036854775807";
 static const char llong_min[] = "9223372036854775808";
-
-#define IS_DIGIT(c) ((unsigned)(c) - '0' < 10u)
 
 static const unsigned char *skip_digits(const unsigned char *p,
                                         const unsigned char *end)

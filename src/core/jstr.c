@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "jscan.h"
+#include "jbytes.h"
 
 /* Objects with up to this many members are checked without allocation. */
 #define PAIRWISE_MAX 64
@@ -87,29 +88,6 @@ static const unsigned char hexval[256] = {
     16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,  /* F0 */
 };
 
-/* Eight bytes at a time where the compiler lets us find the first
- * interesting byte of a little-endian word (GCC, Clang); elsewhere, or
- * with -DJWTSSO_JSCAN_NO_SWAR (to test that path), the byte loops alone. */
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) \
-    && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ \
-    && !defined(JWTSSO_JSCAN_NO_SWAR)
-#define JSCAN_SWAR 1
-#define ALWAYS_INLINE inline __attribute__((always_inline))
-#define ONES UINT64_C(0x0101010101010101)
-#define HIGHS UINT64_C(0x8080808080808080)
-#else
-#define ALWAYS_INLINE inline
-#endif
-
-#define IS_DIGIT(c) ((unsigned)(c) - '0' < 10u)
-#define IS_WS(c) ((c) == ' ' || (c) == '\n' || (c) == '\r' || (c) == '\t')
-#define IS_CONT(c) (((c) & 0xc0) == 0x80)
-#define SKIP_WS(p, end)                                                     \
-    do {                                                                    \
-        while ((p) < (end) && IS_WS(*(p))) {                                \
-            (p)++;                                                          \
-        }                                                                   \
-    } while (0)
 
 /* A name with the hash of its decoded bytes, for the sorting check. */
 typedef struct {

@@ -343,6 +343,16 @@ static int verify_hmac(const jwtsso_key_t *k, jwtsso_alg_t alg,
     return rv;
 }
 
+/* RSASSA-PSS as RFC 7518 §3.5 has it: MGF1 with the token's hash and a
+ * salt as long as that hash. 0, or -1. */
+int jwtsso_key_pss(EVP_PKEY_CTX *pctx, const EVP_MD *md)
+{
+    return EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) > 0
+           && EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx,
+                                               RSA_PSS_SALTLEN_DIGEST) > 0
+           && EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md) > 0 ? 0 : -1;
+}
+
 /* One EVP_DigestVerify with a context of its own (the key is shared and
  * only read). md NULL for EdDSA (one-shot, no prehash); pss sets RSASSA-PSS
  * with MGF1 of the same hash and a salt as long as the hash (RFC 7518
@@ -360,11 +370,7 @@ static int digest_verify(EVP_PKEY *pkey, const EVP_MD *md, int pss,
         || EVP_DigestVerifyInit(ctx, &pctx, md, NULL, pkey) != 1) {
         goto done;
     }
-    if (pss
-        && (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) <= 0
-            || EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx,
-                                                RSA_PSS_SALTLEN_DIGEST) <= 0
-            || EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md) <= 0)) {
+    if (pss && jwtsso_key_pss(pctx, md) != 0) {
         goto done;
     }
     rv = EVP_DigestVerify(ctx, sig, siglen, in, inlen) == 1;

@@ -216,11 +216,7 @@ static int digest_sign(EVP_PKEY *pkey, const EVP_MD *md, int pss,
         || EVP_DigestSignInit(ctx, &pctx, md, NULL, pkey) != 1) {
         goto done;
     }
-    if (pss
-        && (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) <= 0
-            || EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx,
-                                                RSA_PSS_SALTLEN_DIGEST) <= 0
-            || EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md) <= 0)) {
+    if (pss && jwtsso_key_pss(pctx, md) != 0) {
         goto done;
     }
     /* the one-shot call, the only one Ed25519 has: asked for the size
