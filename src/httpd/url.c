@@ -201,6 +201,19 @@ const char *jwtsso_url_self(request_rec *r, const jwtsso_dir_cfg *cfg,
                        query && *query ? "?" : "", query ? query : "", NULL);
 }
 
+/* Browsers read '\' as '/', drop tabs and newlines, and so on: a URL
+ * with any such character is refused outright rather than guessed at. */
+static int read_their_way(const char *url)
+{
+    for (; *url; url++) {
+        unsigned char ch = (unsigned char)*url;
+        if (ch <= 0x20 || ch >= 0x7f || ch == '\\') {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* Lower-case scheme://host[:port], the port left out when it is the
  * scheme's default: the form jwtsso_url_origin gives. */
 static const char *origin_of(apr_pool_t *p, const apr_uri_t *u)
@@ -221,17 +234,11 @@ static const char *origin_of(apr_pool_t *p, const apr_uri_t *u)
 
 const char *jwtsso_url_absolute(apr_pool_t *p, const char *url, apr_uri_t *u)
 {
-    const char *s;
-
     if (!url || !*url) {
         return NULL;
     }
-    /* as jwtsso_url_same_origin: refuse what browsers read their own way */
-    for (s = url; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch <= 0x20 || ch >= 0x7f || ch == '\\') {
-            return NULL;
-        }
+    if (read_their_way(url)) {
+        return NULL;
     }
     if (apr_uri_parse(p, url, u) != APR_SUCCESS || !u->scheme
         || (strcasecmp(u->scheme, "http") && strcasecmp(u->scheme, "https"))
@@ -245,20 +252,15 @@ const char *jwtsso_url_absolute(apr_pool_t *p, const char *url, apr_uri_t *u)
 const char *jwtsso_url_same_origin(request_rec *r, const jwtsso_dir_cfg *cfg,
                                    const char *url)
 {
-    const char *s, *own;
+    const char *own;
     apr_uri_t u;
     int https;
 
     if (!url || !*url) {
         return NULL;
     }
-    /* Browsers read '\' as '/', drop tabs and newlines, and so on: refuse
-     * every such character outright rather than guess how it is read. */
-    for (s = url; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch <= 0x20 || ch >= 0x7f || ch == '\\') {
-            return NULL;
-        }
+    if (read_their_way(url)) {
+        return NULL;
     }
     own = jwtsso_url_origin(r, cfg, &https);
     if (url[0] == '/') {
