@@ -26,7 +26,7 @@ my $setters = $config . src(qw(src httpd keyconf.c))
 my ($struct) = $glue =~ /typedef struct \{([^{}]*)\}\s*jwtsso_dir_cfg;/s
     or die "no jwtsso_dir_cfg in glue.h\n";
 my @fields = $struct =~ /(\w+)\s*;/g;
-my %bits = $glue =~ /#define\s+(JWTSSO_SET_\w+)\s+\(1u << (\d+)\)/g;
+my %bits = $glue =~ /#define\s+(JWTSSO_SET_\w+)\s+JWTSSO_BIT\((\d+)\)/g;
 my @directives = $glue =~ /#define\s+(JWTSSO_D_\w+)\s/g;
 my ($merge) = $config =~ /\bjwtsso_config_merge_dir\([^)]*\)\s*\{(.*?)\n\}/s
     or die "no jwtsso_config_merge_dir in config.c\n";

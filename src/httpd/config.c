@@ -108,7 +108,8 @@ const char *jwtsso_config_where(cmd_parms *cmd)
                         cmd->directive->line_num);
 }
 
-void jwtsso_config_mark(cmd_parms *cmd, jwtsso_dir_cfg *c, unsigned int bit)
+void jwtsso_config_mark(cmd_parms *cmd, jwtsso_dir_cfg *c,
+                        jwtsso_setbits_t bit)
 {
     c->set_bits |= bit;
     if (!c->where) {
@@ -154,7 +155,7 @@ static int parse_number(const char *arg, long long min, long long max,
 /* Where a directive's value goes, and the bit that says it is set. */
 typedef struct {
     size_t offset;              /* of the field in jwtsso_dir_cfg */
-    unsigned int bit;           /* JWTSSO_SET_* */
+    jwtsso_setbits_t bit;       /* JWTSSO_SET_* */
 } slot_t;
 
 /* A long long field: a whole number in [min, max], or, when off_ok,

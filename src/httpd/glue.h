@@ -101,6 +101,10 @@ typedef struct {
                                   * directive's material (policy.c) */
 } jwtsso_keys_t;
 
+/* One bit per directive of a section (JWTSSO_SET_*). */
+typedef apr_uint64_t jwtsso_setbits_t;
+#define JWTSSO_BIT(n) ((jwtsso_setbits_t)1 << (n))
+
 typedef struct {
     const char *endpoint;
     jwtsso_keys_t *keys;            /* JWTSSOSecret, ...VerifyKey, ...JWKS */
@@ -142,42 +146,42 @@ typedef struct {
      * The merge takes a field from the child when the child's bit is set
      * (never "the child still holds the default"), and shares a section
      * that sets none of ours instead of copying it (config.c). */
-    unsigned int set_bits;
+    jwtsso_setbits_t set_bits;
 } jwtsso_dir_cfg;
 
-/* jwtsso_dir_cfg.set_bits; JWTSSO_SET_PUBLIC_URL covers public_origin,
+/* jwtsso_dir_cfg.set_bits (64 of them); JWTSSO_SET_PUBLIC_URL covers public_origin,
  * public_mount and public_https, which JWTSSOPublicURL sets together. */
-#define JWTSSO_SET_ENDPOINT         (1u << 0)
-#define JWTSSO_SET_KEYS             (1u << 1)
-#define JWTSSO_SET_ALGS             (1u << 2)
-#define JWTSSO_SET_ISSUER           (1u << 3)
-#define JWTSSO_SET_AUDIENCE         (1u << 4)
-#define JWTSSO_SET_SESSION_KEY      (1u << 5)
-#define JWTSSO_SET_ALLOW_SHORT      (1u << 6)
-#define JWTSSO_SET_MAX_AGE          (1u << 7)
-#define JWTSSO_SET_SKEW             (1u << 8)
-#define JWTSSO_SET_USER_CLAIM       (1u << 9)
-#define JWTSSO_SET_TOKEN_PARAM      (1u << 10)
-#define JWTSSO_SET_RETURN_PARAM     (1u << 11)
-#define JWTSSO_SET_PUBLIC_URL       (1u << 12)
-#define JWTSSO_SET_TRUST_FORWARDED  (1u << 13)
-#define JWTSSO_SET_STATE            (1u << 14)
-#define JWTSSO_SET_UNAUTH           (1u << 15)
-#define JWTSSO_SET_SESSION_MAX_AGE  (1u << 16)
-#define JWTSSO_SET_MAX_TOKEN_SIZE   (1u << 17)
-#define JWTSSO_SET_ACCEPT_BEARER    (1u << 18)
-#define JWTSSO_SET_BEARER_CACHE     (1u << 19)
-#define JWTSSO_SET_PASS_CLAIMS      (1u << 20)
-#define JWTSSO_SET_LOGOUT_REDIRECT  (1u << 21)
-#define JWTSSO_SET_BEARER_AUDIENCE  (1u << 22)
-#define JWTSSO_SET_STRIP_HEADERS    (1u << 23)
-#define JWTSSO_SET_MAX_KIDLESS      (1u << 24)
-#define JWTSSO_SET_ISSUER_KEY       (1u << 25)
-#define JWTSSO_SET_ISSUER_ALG       (1u << 26)
-#define JWTSSO_SET_ISSUER_LIFETIME  (1u << 27)
-#define JWTSSO_SET_ISSUER_RETURN    (1u << 28)
-#define JWTSSO_SET_ISSUER_AUDIENCE  (1u << 29)
-#define JWTSSO_SET_ISSUER_NAME      (1u << 30)
+#define JWTSSO_SET_ENDPOINT         JWTSSO_BIT(0)
+#define JWTSSO_SET_KEYS             JWTSSO_BIT(1)
+#define JWTSSO_SET_ALGS             JWTSSO_BIT(2)
+#define JWTSSO_SET_ISSUER           JWTSSO_BIT(3)
+#define JWTSSO_SET_AUDIENCE         JWTSSO_BIT(4)
+#define JWTSSO_SET_SESSION_KEY      JWTSSO_BIT(5)
+#define JWTSSO_SET_ALLOW_SHORT      JWTSSO_BIT(6)
+#define JWTSSO_SET_MAX_AGE          JWTSSO_BIT(7)
+#define JWTSSO_SET_SKEW             JWTSSO_BIT(8)
+#define JWTSSO_SET_USER_CLAIM       JWTSSO_BIT(9)
+#define JWTSSO_SET_TOKEN_PARAM      JWTSSO_BIT(10)
+#define JWTSSO_SET_RETURN_PARAM     JWTSSO_BIT(11)
+#define JWTSSO_SET_PUBLIC_URL       JWTSSO_BIT(12)
+#define JWTSSO_SET_TRUST_FORWARDED  JWTSSO_BIT(13)
+#define JWTSSO_SET_STATE            JWTSSO_BIT(14)
+#define JWTSSO_SET_UNAUTH           JWTSSO_BIT(15)
+#define JWTSSO_SET_SESSION_MAX_AGE  JWTSSO_BIT(16)
+#define JWTSSO_SET_MAX_TOKEN_SIZE   JWTSSO_BIT(17)
+#define JWTSSO_SET_ACCEPT_BEARER    JWTSSO_BIT(18)
+#define JWTSSO_SET_BEARER_CACHE     JWTSSO_BIT(19)
+#define JWTSSO_SET_PASS_CLAIMS      JWTSSO_BIT(20)
+#define JWTSSO_SET_LOGOUT_REDIRECT  JWTSSO_BIT(21)
+#define JWTSSO_SET_BEARER_AUDIENCE  JWTSSO_BIT(22)
+#define JWTSSO_SET_STRIP_HEADERS    JWTSSO_BIT(23)
+#define JWTSSO_SET_MAX_KIDLESS      JWTSSO_BIT(24)
+#define JWTSSO_SET_ISSUER_KEY       JWTSSO_BIT(25)
+#define JWTSSO_SET_ISSUER_ALG       JWTSSO_BIT(26)
+#define JWTSSO_SET_ISSUER_LIFETIME  JWTSSO_BIT(27)
+#define JWTSSO_SET_ISSUER_RETURN    JWTSSO_BIT(28)
+#define JWTSSO_SET_ISSUER_AUDIENCE  JWTSSO_BIT(29)
+#define JWTSSO_SET_ISSUER_NAME      JWTSSO_BIT(30)
 
 /* bcache.c: the per-process cache of verified bearer tokens (HMAC and
  * public-key alike): JWTSSOBearerCacheSize N (main server only; default
@@ -236,7 +240,8 @@ extern const command_rec jwtsso_config_cmds[];
 const char *jwtsso_config_where(cmd_parms *cmd);
 /* A setter's last step: mark the JWTSSO_SET_* bit of what it set, and
  * keep where the section's first directive of ours is. */
-void jwtsso_config_mark(cmd_parms *cmd, jwtsso_dir_cfg *c, unsigned int bit);
+void jwtsso_config_mark(cmd_parms *cmd, jwtsso_dir_cfg *c,
+                        jwtsso_setbits_t bit);
 /* The names of the algorithms in the JWTSSO_ALGBIT set algs, joined by
  * spaces ("" for none), in p. */
 const char *jwtsso_config_alg_list(apr_pool_t *p, unsigned algs);
