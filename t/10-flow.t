@@ -15,7 +15,7 @@ use URI::Escape qw(uri_unescape);
 use JSON::PP ();
 use Digest::SHA qw(sha256_hex);
 
-plan tests => 172, need_module('mod_auth_jwtsso.c');
+plan tests => 189, need_module('mod_auth_jwtsso.c');
 
 my $BASE = base_url();               # http://127.0.0.1:PORT
 my $IDP  = 'https://idp.example.test/login';
@@ -451,6 +451,34 @@ my $main = secret('main');
     $res = req(ua(), 'GET', "$BASE/app/loop/login?return_to=x");
     is $res->code, 500, '10: the endpoint itself under AuthType jwtsso: 500, not another redirect';
     log_has($mark, qr/JWTSSO00416: .*redirect loop/, '10: JWTSSO00416 names the loop');
+}
+
+# ================================================================ 11. encoded paths
+# The return URL and the URL after the login keep the path as the browser
+# wrote it (httpd decodes r->uri in place: /a%3Fb once came back as /a?b,
+# a page with a query; issue 14), with the query and the state as before.
+{
+    for my $case (['/app/sso/a%3Fb', 'an encoded ?'], ['/app/sso/two%20words', 'an encoded space'],
+                  ['/app/sso/caf%C3%A9', 'encoded UTF-8'], ['/app/sso/50%25', 'an encoded %']) {
+        my ($path, $what) = @$case;
+        my $ua = ua();
+        my ($res, $ret, $S) = start_login($ua, "$path?k=%2F");
+        is $ret, "$BASE$path?k=%2F&jwtsso_state=" . ($S // ''), "11 $what: return_to keeps the path's encoding";
+        my $am = access_log_mark();
+        $res = $ua->get(($ret // '') . '&jwt=' . tok(fresh_token({ sub => 'gina' })));
+        is $res->code, 302, "11 $what: token consumed";
+        is $res->header('Location'), "$BASE$path?k=%2F", "11 $what: back to the URL as it was written";
+        like scalar(access_log_since($am, qr/redacted/)),
+            qr{"GET \Q$path\E\?k=%2F&jwtsso_state=[0-9a-f]{32}&jwt=\[redacted\] HTTP/1\.1"},
+            "11 $what: the redacted request line keeps the path";
+    }
+    # a decoded path would have lost the query's boundary: the clean URL
+    # is a page, not /app/sso/a with the query "b"
+    my $ua = ua();
+    my (undef, $ret) = start_login($ua, '/app/sso/a%3Fb');
+    my $res = $ua->get(($ret // '') . '&jwt=' . tok(fresh_token({ sub => 'gina' })));
+    is app_vars($ua->get($res->header('Location') // "$BASE/"))->{REQUEST_URI}, '/app/sso/a%3Fb',
+        '11 an encoded ?: the app sees the path it was asked for';
 }
 
 # ================================================================ 6. no token in the logs

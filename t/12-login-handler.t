@@ -261,16 +261,12 @@ my $ua = ua();
 
     # the flow's own redirect for that page keeps its encoding as the handler does
     # (/lp/members/ itself answers 401: it inherits pass, DESIGN §2.6; /lpr/ redirects)
-    # A known bug of the flow, not of the handler: jwtsso_url_self builds the
-    # return URL from r->parsed_uri.path, which httpd has decoded in place
-    # (the IdP gets .../lpr/caf\xc3\xa9 x, and /a%3Fb would come back as /a?b).
-    TODO: {
-    local our $TODO = 'url.c: jwtsso_url_self uses the decoded path (reported, issue 13 login helper)';
+    # (jwtsso_url_self once built it from r->parsed_uri.path, which httpd
+    # decodes in place: the IdP got .../lpr/caf\xc3\xa9 x; issue 14)
     $res = ua()->get("$BASE/lpr/caf%C3%A9%20x?q=%26");
     like idp_return(scalar $res->header('Location'), 'lpr') // '', qr{^\Q$BASE\E/lpr/caf%C3%A9%20x\?q=%26&jwtsso_state=[0-9a-f]{32}$},
         '9: the flow at an encoded path: the return URL as the browser wrote it'
         or diag $res->code . ' ' . ($res->header('Location') // '');
-    }
     $res = ua()->get(login_url('/lp/login', '/lp/members/caf%C3%A9%20x?q=%26'));
     like idp_return(scalar $res->header('Location'), 'lp') // '', qr{^\Q$BASE\E/lp/members/caf%C3%A9%20x\?q=%26&jwtsso_state=[0-9a-f]{32}$},
         '9: ... the same through the handler';

@@ -103,7 +103,7 @@ int jwtsso_flow_post_perdir(request_rec *r)
     if (st->ntokens > 0) {
         /* the token never reaches the access log or the app */
         const char *q = redacted_query(r, st, cfg->token_param);
-        const char *path = r->parsed_uri.path ? r->parsed_uri.path : "/";
+        const char *path = jwtsso_url_raw_path(r);
 
         r->args = apr_pstrdup(r->pool, q);
         r->parsed_uri.query = r->args;

@@ -325,6 +325,9 @@ const char *jwtsso_url_same_origin(request_rec *r, const jwtsso_dir_cfg *cfg,
  * origin, lower-case scheme://host[:port] without the default port, or
  * NULL. */
 const char *jwtsso_url_absolute(apr_pool_t *p, const char *url, apr_uri_t *u);
+/* The path of this request as the browser sent it (still encoded: not
+ * r->uri, which httpd decodes), without query or fragment. */
+const char *jwtsso_url_raw_path(request_rec *r);
 /* The absolute URL of this request with the given query ("" = none). */
 const char *jwtsso_url_self(request_rec *r, const jwtsso_dir_cfg *cfg,
                             const char *query);

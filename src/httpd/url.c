@@ -190,12 +190,36 @@ const char *jwtsso_url_bound_origin(request_rec *r,
                               : server_origin(r, ap_http_scheme(r), &https);
 }
 
+const char *jwtsso_url_raw_path(request_rec *r)
+{
+    const char *u = r->unparsed_uri;
+    apr_uri_t parsed;
+
+    /* r->parsed_uri.path is r->uri, which httpd decodes in place: /a%3Fb
+     * would come back as /a?b. The request line's own path is what the
+     * browser asked for, encoding and all. */
+    if (u && u[0] != '/') {
+        /* absolute-form (GET http://host/path): its path */
+        u = apr_uri_parse(r->pool, u, &parsed) == APR_SUCCESS
+            ? parsed.path : NULL;
+    }
+    if (!u || u[0] != '/') {
+        return "/";
+    }
+    /* httpd reads a leading "//" as "/" (ap_parse_uri): so do we, so that
+     * no URL we build starts its path with what looks like a host */
+    while (u[1] == '/') {
+        u++;
+    }
+    return apr_pstrmemdup(r->pool, u, strcspn(u, "?#"));
+}
+
 const char *jwtsso_url_self(request_rec *r, const jwtsso_dir_cfg *cfg,
                             const char *query)
 {
     int https;
     const char *origin = jwtsso_url_origin(r, cfg, &https);
-    const char *path = r->parsed_uri.path ? r->parsed_uri.path : "/";
+    const char *path = jwtsso_url_raw_path(r);
 
     return apr_pstrcat(r->pool, origin, cfg->public_mount, path,
                        query && *query ? "?" : "", query ? query : "", NULL);
