@@ -94,6 +94,7 @@ void *jwtsso_config_merge_dir(apr_pool_t *p, void *basev, void *addv)
     MERGE(issuer_return, JWTSSO_SET_ISSUER_RETURN);
     MERGE(issuer_audience, JWTSSO_SET_ISSUER_AUDIENCE);
     MERGE(issuer_name, JWTSSO_SET_ISSUER_NAME);
+    MERGE(debug, JWTSSO_SET_DEBUG);
     n->set_bits = a->set_bits | b->set_bits;
     n->where = a->where ? a->where : b->where;
     return n;
@@ -530,5 +531,8 @@ const command_rec jwtsso_config_cmds[] = {
     AP_INIT_TAKE1(JWTSSO_D_ISSUER_NAME, set_value_slot,
         FIELD(issuer_name, JWTSSO_SET_ISSUER_NAME), DIRS,
         "jwtsso-issuer: the iss of its tokens (default: none)"),
+    AP_INIT_FLAG(JWTSSO_D_DEBUG, set_flag_slot,
+        FIELD(debug, JWTSSO_SET_DEBUG), DIRS,
+        "name the reason of a refused login on its 401 page (default Off)"),
     { NULL }
 };

@@ -67,6 +67,7 @@ extern module AP_MODULE_DECLARE_DATA auth_jwtsso_module;
 #define JWTSSO_D_ISSUER_RETURN   "JWTSSOIssuerAllowedReturnTo"
 #define JWTSSO_D_ISSUER_AUDIENCE "JWTSSOIssuerAudience"
 #define JWTSSO_D_ISSUER_NAME     "JWTSSOIssuerName"
+#define JWTSSO_D_DEBUG           "JWTSSODebug"
 
 #define JWTSSO_HANDLER_ISSUER    "jwtsso-issuer"
 #define JWTSSO_HANDLER_JWKS      "jwtsso-jwks"
@@ -141,6 +142,7 @@ typedef struct {
     const char *issuer_audience;    /* JWTSSOIssuerAudience */
     const char *issuer_name;        /* JWTSSOIssuerName: the iss */
     const char *where;              /* file:line of the first JWTSSO line */
+    int debug;                      /* JWTSSODebug: reason on the 401 page */
 
     /* Which directives this section sets: one JWTSSO_SET_* bit each.
      * The merge takes a field from the child when the child's bit is set
@@ -182,6 +184,7 @@ typedef struct {
 #define JWTSSO_SET_ISSUER_RETURN    JWTSSO_BIT(28)
 #define JWTSSO_SET_ISSUER_AUDIENCE  JWTSSO_BIT(29)
 #define JWTSSO_SET_ISSUER_NAME      JWTSSO_BIT(30)
+#define JWTSSO_SET_DEBUG            JWTSSO_BIT(33)
 
 /* bcache.c: the per-process cache of verified bearer tokens (HMAC and
  * public-key alike): JWTSSOBearerCacheSize N (main server only; default
@@ -230,6 +233,30 @@ typedef struct {
 /* The row of why; never NULL (a value without a row gets the row of
  * JWTSSO_R_INTERNAL). */
 const jwtsso_reasons_row_t *jwtsso_reasons_get(jwtsso_reason_t why);
+/* What an administrator can change when a login token is refused for
+ * why (a directive, the clocks, the IdP's keys), or NULL: for the log. */
+const char *jwtsso_reasons_fix(jwtsso_reason_t why);
+
+/* visible.c: failed logins an administrator sees at LogLevel warn, and
+ * the page the browser gets. The rate limit's kinds of refusal: each
+ * jwtsso_reason_t, then these. */
+enum {
+    JWTSSO_VISIBLE_STATE_MISSING = JWTSSO_R__COUNT, /* JWTSSO00402 */
+    JWTSSO_VISIBLE_STATE_PARAM,                     /* JWTSSO00403 */
+    JWTSSO_VISIBLE_LOGOUT_EMPTY,                    /* JWTSSO01180 */
+    JWTSSO_VISIBLE__SLOTS
+};
+/* The level of a refusal's line: APLOG_WARNING for one in the browser flow
+ * (browser set) unless one of this kind (slot) went to warn in this child
+ * less than a second ago; APLOG_INFO otherwise. A warn is counted when
+ * given: call it once per line, into a variable (ap_log_rerror, a macro,
+ * evaluates its level argument twice). */
+int jwtsso_visible_level(int slot, int browser);
+/* 401 (jwtsso_flow_refuse) with a short page: the login failed, a link
+ * to back to try again, and under JWTSSODebug On the reason's name;
+ * unless an ErrorDocument 401 applies here, which then answers. */
+int jwtsso_visible_refuse(request_rec *r, const jwtsso_dir_cfg *cfg,
+                          const char *back, const char *reason);
 
 /* config.c: the directive table, and the per-directory configuration's
  * creation and merge. */
@@ -436,7 +463,9 @@ const char *jwtsso_verify_fingerprint(request_rec *r, const char *token);
  * bearer set a bearer token (an exp required; JWTSSOBearerAudience's
  * rules for API tokens). On failure *res is cleared and one line is
  * logged with the level and tag of the reason's row (reasons.c): INFO
- * JWTSSO002nn for refused input, ERR JWTSSO00415 for an internal fault.
+ * JWTSSO002nn for refused input (WARN, rate-limited, with the fix, for a
+ * login token in the browser flow), ERR JWTSSO00415 for an internal
+ * fault.
  * what: "token" or "bearer token", for that line; fp: the token's
  * fingerprint, or NULL to compute it only if a line is logged. On OK the
  * caller clears *res (jwtsso_jws_result_clear). */
@@ -470,6 +499,10 @@ int jwtsso_login_start(request_rec *r, const jwtsso_dir_cfg *cfg,
  * For jwtsso_login_start and the jwtsso-login handler (loginlink.c). */
 int jwtsso_login_redirect(request_rec *r, const jwtsso_dir_cfg *cfg,
                           const char *back, const char *query);
+/* 1 when this request can follow a redirect to a login page (a browser's
+ * navigation, DESIGN §2.6): its refused token is then the browser flow's,
+ * logged at warn; an XHR or a POST is not. */
+int jwtsso_login_navigable(request_rec *r);
 
 /* bearer.c: JWTSSOAcceptBearer. The token of an "Authorization: Bearer
  * TOKEN" header (RFC 6750 §2.1), "" for a Bearer header without a token,

@@ -65,32 +65,51 @@ static void state_cookie(request_rec *r, const jwtsso_dir_cfg *cfg,
 }
 
 /* Under JWTSSOState On, the state parameter the login came back with must
- * match this browser's state cookie: OK, or the refusal (logged). */
-static int state_checked(request_rec *r, const jwtsso_dir_cfg *cfg,
-                         const jwtsso_flow_req_t *st, const char *fp)
+ * match this browser's state cookie: NULL, or the reason it does not
+ * (logged).
+ *
+ * Only a token that verified gets here: the IdP signed it moments ago.
+ * A missing cookie or parameter is then most often the set-up (the IdP
+ * came back to another host or scheme than return_to's, or dropped its
+ * query; a login that took over JWTSSO_STATE_MAX_AGE): at warn in the
+ * browser flow. A mismatch means the cookie came back, so the set-up
+ * works: a login started in another tab or browser, or someone's login
+ * CSRF: info. */
+static const char *state_checked(request_rec *r, const jwtsso_dir_cfg *cfg,
+                                 const jwtsso_flow_req_t *st, const char *fp)
 {
     const char *cookie = NULL, *name;
-    int https;
+    int https, browser, level;
 
     if (!cfg->state) {
-        return OK;
+        return NULL;
     }
     jwtsso_url_origin(r, cfg, &https);
     name = state_name(https);
+    browser = jwtsso_login_navigable(r);
     ap_cookie_read(r, name, &cookie, 0);
+    /* the level is worked out once: ap_log_rerror's macro reads its
+     * level argument twice, and each call may take the second's warn */
     if (!cookie || !*cookie) {
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, JWTSSO_LOGNO(00402)
+        level = jwtsso_visible_level(JWTSSO_VISIBLE_STATE_MISSING, browser);
+        ap_log_rerror(APLOG_MARK, level, 0, r, JWTSSO_LOGNO(00402)
                       "token refused: state_missing: no %s cookie: the "
                       "login was not started by this browser, or the "
-                      "cookie was lost (token %s)", name, fp);
-        return jwtsso_flow_refuse(r);
+                      "cookie was lost (token %s); fix: the IdP must send "
+                      "the browser back to return_to's scheme and host "
+                      "(set " JWTSSO_D_PUBLIC_URL " behind a proxy) within "
+                      "%d s", name, fp, JWTSSO_STATE_MAX_AGE);
+        return "state_missing";
     }
     if (!st->state || !*st->state) {
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, JWTSSO_LOGNO(00403)
+        level = jwtsso_visible_level(JWTSSO_VISIBLE_STATE_PARAM, browser);
+        ap_log_rerror(APLOG_MARK, level, 0, r, JWTSSO_LOGNO(00403)
                       "token refused: state_param_missing: the return "
-                      "URL has no %s parameter (token %s)",
+                      "URL has no %s parameter (token %s); fix: the IdP "
+                      "must come back to return_to as given, its query "
+                      "included, with only the token appended",
                       JWTSSO_STATE_PARAM, fp);
-        return jwtsso_flow_refuse(r);
+        return "state_param_missing";
     }
     if (strlen(cookie) != strlen(st->state)
         || CRYPTO_memcmp(cookie, st->state, strlen(cookie)) != 0) {
@@ -99,9 +118,9 @@ static int state_checked(request_rec *r, const jwtsso_dir_cfg *cfg,
                       "does not match this browser's cookie: a login "
                       "started elsewhere (token %s)", JWTSSO_STATE_PARAM,
                       fp);
-        return jwtsso_flow_refuse(r);
+        return "state_mismatch";
     }
-    return OK;
+    return NULL;
 }
 
 /* Each token logs in once: it is kept in the replay cache until it could
@@ -109,10 +128,10 @@ static int state_checked(request_rec *r, const jwtsso_dir_cfg *cfg,
  * (verification bounded iat), + skew; saturating, as the core takes any
  * exp up to LLONG_MAX (a wrapped sum was a 2 s entry: issue 11). OK when
  * the token was fresh (now recorded) or the cache is off, else the answer
- * (logged). */
+ * (logged), with *reason set for a 401. */
 static int consumed_once(request_rec *r, const jwtsso_dir_cfg *cfg,
                          const jwtsso_result_t *res, const char *token,
-                         const char *fp)
+                         const char *fp, const char **reason)
 {
     unsigned char rkey[JWTSSO_VERIFY_REPLAY_KEY_LEN];
     long long end;
@@ -128,12 +147,15 @@ static int consumed_once(request_rec *r, const jwtsso_dir_cfg *cfg,
     case JWTSSO_REPLAY_OFF:
         return OK;
     case JWTSSO_REPLAY_TOO_LONG:        /* logged by replay.c */
-        return jwtsso_flow_refuse(r);
+        *reason = "replay_window_too_long";
+        return HTTP_UNAUTHORIZED;
     case JWTSSO_REPLAY_SEEN:
+        /* the back button to the URL with the token, or a replay: info */
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, JWTSSO_LOGNO(00417)
                       "token refused: replayed: this token was already used "
                       "to log in (token %s)", fp);
-        return jwtsso_flow_refuse(r);
+        *reason = "replayed";
+        return HTTP_UNAUTHORIZED;
     case JWTSSO_REPLAY_UNAVAILABLE:
     default:
         /* fail closed: no login without the replay check */
@@ -194,6 +216,21 @@ static const char *make_record(request_rec *r, const jwtsso_dir_cfg *cfg,
     return text;
 }
 
+/* The absolute URL of this request without the token and the state:
+ * where a login goes on to, or starts again after a failure. */
+static const char *clean_self(request_rec *r, const jwtsso_dir_cfg *cfg,
+                              const jwtsso_flow_req_t *st)
+{
+    static const char *const drop_names[3] = { NULL, JWTSSO_STATE_PARAM,
+                                               NULL };
+    const char *drop[3];
+
+    memcpy(drop, drop_names, sizeof(drop));
+    drop[0] = cfg->token_param;
+    return jwtsso_url_self(r, cfg,
+                           jwtsso_url_query_build(r->pool, st->pairs, drop));
+}
+
 /* The login of a verified, consumed token: a fresh session record, the
  * user for this request, the state cookie spent, and a redirect to the
  * same URL without the token and the state. */
@@ -201,9 +238,7 @@ static int log_in(request_rec *r, const jwtsso_dir_cfg *cfg,
                   jwtsso_flow_req_t *st, const jwtsso_result_t *res,
                   const char *fp)
 {
-    static const char *const drop_names[3] = { NULL, JWTSSO_STATE_PARAM,
-                                               NULL };
-    const char *drop[3], *rtext, *query;
+    const char *rtext;
     int rv;
 
     rtext = make_record(r, cfg, res, &st->rec);
@@ -224,11 +259,7 @@ static int log_in(request_rec *r, const jwtsso_dir_cfg *cfg,
                   ap_escape_logitem(r->pool, r->user),
                   jwtsso_alg_name(res->alg), fp);
 
-    memcpy(drop, drop_names, sizeof(drop));
-    drop[0] = cfg->token_param;
-    query = jwtsso_url_query_build(r->pool, st->pairs, drop);
-    apr_table_setn(r->headers_out, "Location",
-                   jwtsso_url_self(r, cfg, query));
+    apr_table_setn(r->headers_out, "Location", clean_self(r, cfg, st));
     apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
     return HTTP_MOVED_TEMPORARILY;
 }
@@ -237,31 +268,37 @@ int jwtsso_login_consume(request_rec *r, const jwtsso_dir_cfg *cfg,
                          jwtsso_flow_req_t *st)
 {
     const char *fp = jwtsso_verify_fingerprint(r, st->token);
+    const char *reason = NULL;
     jwtsso_result_t res;
     jwtsso_reason_t why;
     int rv;
 
     if (st->ntokens > 1) {
+        /* an IdP appends one: this URL was made by hand */
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, JWTSSO_LOGNO(00401)
                       "token refused: duplicate_param: the %s parameter "
                       "appears %d times", cfg->token_param, st->ntokens);
-        return jwtsso_flow_refuse(r);
+        return jwtsso_visible_refuse(r, cfg, clean_self(r, cfg, st),
+                                     "duplicate_param");
     }
     why = jwtsso_verify_token(r, cfg, st->token, 0, "token", fp, &res);
     if (why == JWTSSO_R_INTERNAL) {
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     if (why != JWTSSO_OK) {
-        return jwtsso_flow_refuse(r);
+        return jwtsso_visible_refuse(r, cfg, clean_self(r, cfg, st),
+                                     jwtsso_reasons_get(why)->name);
     }
-    rv = state_checked(r, cfg, st, fp);
-    if (rv == OK) {
-        rv = consumed_once(r, cfg, &res, st->token, fp);
-    }
+    reason = state_checked(r, cfg, st, fp);
+    rv = reason ? HTTP_UNAUTHORIZED
+                : consumed_once(r, cfg, &res, st->token, fp, &reason);
     if (rv == OK) {
         rv = log_in(r, cfg, st, &res, fp);
     }
     jwtsso_jws_result_clear(&res);
+    if (rv == HTTP_UNAUTHORIZED) {
+        return jwtsso_visible_refuse(r, cfg, clean_self(r, cfg, st), reason);
+    }
     return rv;
 }
 
@@ -285,6 +322,11 @@ static const char *why_not_navigable(request_rec *r)
         return "Accept has neither text/html nor */*";
     }
     return NULL;
+}
+
+int jwtsso_login_navigable(request_rec *r)
+{
+    return why_not_navigable(r) == NULL;
 }
 
 /* Why this request gets a 401 rather than a redirect to log in, or NULL

@@ -9,7 +9,9 @@
  * on a tag used twice in src/.
  *
  * A token refused for a reason is logged under the reason's tag by
- * jwtsso_verify_token() (verify.c). The session record reasons are not
+ * jwtsso_verify_token() (verify.c), at the row's level, or at warn for a
+ * login token in the browser flow (visible.c rate-limits that), with the
+ * reason's fix below. The session record reasons are not
  * token refusals: a record we cannot check is "no session" (the
  * unauthenticated action answers), logged by session.c under its own tag
  * JWTSSO00302 at the level given here; their rows have no tag of their
@@ -59,6 +61,66 @@ static const jwtsso_reasons_row_t rows[JWTSSO_R__COUNT] = {
     [JWTSSO_R_KID_REQUIRED]     = TOKEN("kid_required",     "JWTSSO00229"),
     [JWTSSO_R_TOKEN_TYPE]       = TOKEN("token_type",       "JWTSSO00230"),
 };
+
+/* The fix of a refusal, for the log line (verify.c): a login that fails
+ * for these is most often a set-up that does not match the IdP's (its
+ * secret, keys, claims or clock), which the administrator can change.
+ * Reasons without one are a broken or forged token: nothing to set. */
+#define SKEW_FIX "check this server's and the IdP's clocks (NTP); " \
+                 JWTSSO_D_CLOCK_SKEW " allows for a small difference"
+
+static const char *const fixes[JWTSSO_R__COUNT] = {
+    [JWTSSO_R_TOO_LARGE]       = "raise " JWTSSO_D_MAX_TOKEN_SIZE " if the "
+                                 "IdP's tokens are this large",
+    [JWTSSO_R_MALFORMED]       = "the IdP must append a compact JWT as "
+                                 "the " JWTSSO_D_TOKEN_PARAM " parameter",
+    [JWTSSO_R_ALG_UNKNOWN]     = "have the IdP sign with HS256/384/512, "
+                                 "RS*, PS*, ES* or EdDSA",
+    [JWTSSO_R_ALG_NOT_ALLOWED] = "add the token's alg to "
+                                 JWTSSO_D_ALGORITHMS ", with a key that "
+                                 "serves it",
+    [JWTSSO_R_NO_KEY]          = "configure the IdP's key: " JWTSSO_D_SECRET
+                                 " for HS*, " JWTSSO_D_VERIFY_KEY " or "
+                                 JWTSSO_D_VERIFY_JWKS " for the others",
+    [JWTSSO_R_UNKNOWN_KID]     = "the IdP signs with a key not configured "
+                                 "here: update " JWTSSO_D_VERIFY_JWKS " or "
+                                 JWTSSO_D_VERIFY_KEY " (the JWKS) with its "
+                                 "current keys",
+    [JWTSSO_R_BAD_SIGNATURE]   = "check " JWTSSO_D_SECRET " is the IdP's "
+                                 "secret (file:PATH for a file) or that "
+                                 JWTSSO_D_VERIFY_KEY "/" JWTSSO_D_VERIFY_JWKS
+                                 " hold the IdP's current key",
+    [JWTSSO_R_CLAIM_TYPE]      = "the IdP must write exp, nbf and iat as "
+                                 "numbers of seconds",
+    [JWTSSO_R_EXPIRED]         = SKEW_FIX,
+    [JWTSSO_R_NOT_YET_VALID]   = SKEW_FIX,
+    [JWTSSO_R_IAT_FUTURE]      = SKEW_FIX,
+    [JWTSSO_R_TOO_OLD]         = "check the clocks (NTP), or raise "
+                                 JWTSSO_D_MAX_AGE " if logins take longer "
+                                 "to come back",
+    [JWTSSO_R_NO_LIFETIME]     = "have the IdP write an exp, or set "
+                                 JWTSSO_D_MAX_AGE " to bound tokens by iat",
+    [JWTSSO_R_NO_IAT]          = "set " JWTSSO_D_MAX_AGE " off for tokens "
+                                 "without iat",
+    [JWTSSO_R_NO_USER]         = "set " JWTSSO_D_USER_CLAIM " to the claim "
+                                 "that holds the user name",
+    [JWTSSO_R_BAD_USER]        = "set " JWTSSO_D_USER_CLAIM " to a claim "
+                                 "that holds a plain user name",
+    [JWTSSO_R_BAD_ISSUER]      = "set " JWTSSO_D_ISSUER " to the iss the IdP "
+                                 "writes",
+    [JWTSSO_R_BAD_AUDIENCE]    = "set " JWTSSO_D_AUDIENCE " to the aud the "
+                                 "IdP writes for this site",
+    [JWTSSO_R_KID_REQUIRED]    = "have the IdP put a kid in its tokens, or "
+                                 "raise " JWTSSO_D_MAX_KIDLESS,
+    [JWTSSO_R_TOKEN_TYPE]      = "the IdP sent an API token as a login: "
+                                 "have it issue login tokens for this site "
+                                 "(see " JWTSSO_D_BEARER_AUDIENCE ")",
+};
+
+const char *jwtsso_reasons_fix(jwtsso_reason_t why)
+{
+    return (unsigned)why < JWTSSO_R__COUNT ? fixes[why] : NULL;
+}
 
 const jwtsso_reasons_row_t *jwtsso_reasons_get(jwtsso_reason_t why)
 {

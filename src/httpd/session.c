@@ -140,6 +140,8 @@ int jwtsso_session_store(request_rec *r, const char *record)
 int jwtsso_session_clear(request_rec *r)
 {
     session_rec *z = NULL;
+    const char *text = NULL;
+    int level;
 
     if (!jwtsso_session_init()
         || session_load(r, &z) != APR_SUCCESS || !z) {
@@ -148,6 +150,19 @@ int jwtsso_session_clear(request_rec *r)
                       "(with the same SessionCookieName as the protected "
                       "locations) where jwtsso-logout is", r->uri);
         return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    if (session_get(r, z, JWTSSO_SESSION_KEY, &text) != APR_SUCCESS
+        || !text || !*text) {
+        /* a user who is not logged in, or a logout that reads another
+         * session than the login wrote: the user stays logged in there,
+         * and only this line can tell (rate-limited: anyone can call it;
+         * worked out once, as ap_log_rerror reads its level twice) */
+        level = jwtsso_visible_level(JWTSSO_VISIBLE_LOGOUT_EMPTY, 1);
+        ap_log_rerror(APLOG_MARK, level, 0, r, JWTSSO_LOGNO(01180)
+                      "logout found no jwtsso login in this session: is "
+                      "this location's mod_session configuration "
+                      "(SessionCookieName, its path) the same as the "
+                      "protected sections'?");
     }
     /* NULL removes the entry; mod_session then writes the emptied session
      * (mod_session_cookie: an expired cookie) */

@@ -49,20 +49,30 @@ static void policy_for(const jwtsso_dir_cfg *cfg, int bearer,
     }
 }
 
-/* The one line of a refusal, at the level and with the tag of its row. */
+/* The one line of a refusal, with the tag of its row, at the row's level
+ * or, for a login token a browser brought back from the IdP, at warn
+ * (rate-limited): a broken login must show at LogLevel warn, with its
+ * fix; a bearer or XHR request is anyone's to send (DESIGN §2.5). */
 static void log_refusal(request_rec *r, jwtsso_reason_t why,
                         const char *token, const char *what, const char *fp,
-                        const jwtsso_result_t *res, int remembered)
+                        const jwtsso_result_t *res, int remembered,
+                        int bearer)
 {
     const jwtsso_reasons_row_t *row = jwtsso_reasons_get(why);
+    /* a bearer's refusal is its client's business, not the set-up's */
+    const char *fix = bearer ? NULL : jwtsso_reasons_fix(why);
+    int level;
 
     if (why == JWTSSO_R_INTERNAL) {
         ap_log_rerror(APLOG_MARK, row->level, 0, r, "%s: cannot verify a "
                       "%s: %s", row->tag, what, jwtsso_reason_text(why));
         return;
     }
-    ap_log_rerror(APLOG_MARK, row->level, 0, r, "%s: %s refused: %s: "
-                  "%s (alg %s, kid '%s'%s%s, token %s%s)",
+    level = row->level == APLOG_INFO
+          ? jwtsso_visible_level(why, !bearer && jwtsso_login_navigable(r))
+          : row->level;
+    ap_log_rerror(APLOG_MARK, level, 0, r, "%s: %s refused: %s: "
+                  "%s (alg %s, kid '%s'%s%s, token %s%s)%s%s",
                   row->tag, what, row->name,
                   jwtsso_reason_text(why), jwtsso_alg_name(res->alg),
                   ap_escape_logitem(r->pool, res->kid),
@@ -71,7 +81,8 @@ static void log_refusal(request_rec *r, jwtsso_reason_t why,
                              : "",
                   fp ? fp : jwtsso_verify_fingerprint(r, token),
                   remembered ? "; refused here moments ago, not "
-                               "verified again" : "");
+                               "verified again" : "",
+                  fix ? "; fix: " : "", fix ? fix : "");
 }
 
 jwtsso_reason_t jwtsso_verify_token(request_rec *r,
@@ -110,7 +121,7 @@ jwtsso_reason_t jwtsso_verify_token(request_rec *r,
     if (why == JWTSSO_OK) {
         return why;
     }
-    log_refusal(r, why, token, what, fp, res, remembered);
+    log_refusal(r, why, token, what, fp, res, remembered, bearer);
     jwtsso_jws_result_clear(res);
     if (keyed && !remembered) {
         jwtsso_bcache_refuse(r, nkey, why);
