@@ -49,9 +49,7 @@ static long long last_seen(request_rec *r, const jwtsso_dir_cfg *cfg,
     if (*why != JWTSSO_OK) {
         return -1;
     }
-    /* an entry from before the login cannot be ours (the login cleared
-     * the session): its time is the login's at the least */
-    return t > rec->auth_time ? t : rec->auth_time;
+    return t;
 }
 
 /* Write the entry for now: the cookie is rewritten on this response. */
