@@ -9,8 +9,8 @@
  * another login. Without the entry the login time counts (a login clears
  * the session): removing it only makes a session older. It is refreshed
  * only when it is older than a tenth of the timeout, so the cookie is
- * rewritten at most once per tenth, never on every request; an idle time
- * is thus measured up to a tenth short, never long.
+ * rewritten at most once per tenth, never on every request; a session
+ * thus ends up to a tenth of the timeout early, never late.
  */
 #include "glue.h"
 
