@@ -324,6 +324,14 @@ sub raw_get {
     is $e->{HTTP_X_REMOTE_USER}, 'alice', '4: every spelling at once: alice';
     ok !exists $e->{SP_SPOOFED}, '4: ... none reached the backend';
 
+    # a Connection header naming it would have mod_proxy drop ours
+    for my $conn ('X-Remote-User', 'close, x_remote_user') {
+        my $mark = error_log_mark();
+        $e = env_of(raw_get('/sp/app/x', "Cookie: jwtsso_session=$v", "Connection: $conn"));
+        is $e->{HTTP_X_REMOTE_USER}, 'alice', "4: Connection: $conn: the backend still gets X-Remote-User: alice";
+        log_like($mark, qr/JWTSSO01232: Connection header named X-Remote-User/, "4: Connection: $conn: log JWTSSO01232");
+    }
+
     # control: the backend itself sees a spoofed header (so the checks can fail)
     $e = env_of(raw_get('/specho/x', 'X_Remote_User: evil'));
     is $e->{SP_SPOOFED}, '1', '4: control: /specho catches X_Remote_User: evil';

@@ -105,6 +105,41 @@ static int spoofed(void *data, const char *key, const char *value)
     return 1;
 }
 
+/* A Connection header naming the user header would make mod_proxy drop
+ * it as hop-by-hop after we set it: that name is taken out of it. */
+static void connection_token(request_rec *r, const char *name, size_t len)
+{
+    const char *conn = apr_table_get(r->headers_in, "Connection"), *tok;
+    const char *kept = "";
+    char *list, *last = NULL;
+    int changed = 0;
+
+    if (!conn) {
+        return;
+    }
+    list = apr_pstrdup(r->pool, conn);
+    for (tok = apr_strtok(list, ", \t", &last); tok;
+         tok = apr_strtok(NULL, ", \t", &last)) {
+        if (same_header(tok, name, len)) {
+            changed = 1;
+            continue;
+        }
+        kept = *kept ? apr_pstrcat(r->pool, kept, ", ", tok, NULL) : tok;
+    }
+    if (!changed) {
+        return;
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, JWTSSO_LOGNO(01232)
+                  "Connection header named %s (" JWTSSO_D_USER_HEADER
+                  "): that name removed from it", name);
+    if (*kept) {
+        apr_table_setn(r->headers_in, "Connection", kept);
+    }
+    else {
+        apr_table_unset(r->headers_in, "Connection");
+    }
+}
+
 void jwtsso_proxied_strip_user_header(request_rec *r,
                                       const jwtsso_dir_cfg *cfg)
 {
@@ -119,6 +154,7 @@ void jwtsso_proxied_strip_user_header(request_rec *r,
     f.found = NULL;
     f.pool = r->pool;
     apr_table_do(spoofed, &f, r->headers_in, NULL);
+    connection_token(r, f.want, f.len);
     if (!f.found) {
         return;
     }
