@@ -84,7 +84,7 @@ sub env_of { app_vars(shift) }
     }
     is $writes, 0, '1: 15 requests right after the login: no Set-Cookie';
 
-    # last seen 3 s ago (under a tenth of 6 s, with room for a slow server
+    # last seen 3 s ago (a tenth is 6 s; room for a slow server
     # crossing a second or two): served, not rewritten
     my $res = get_with('/si/app/x', with_seen($v, seen_entry($sid, time - 3)));
     is $res->code, 200, '1: last seen 3 s ago: 200';
