@@ -238,6 +238,15 @@ sub env_of { app_vars(shift) }
     ok exists $j->{idle_expires} && !defined $j->{idle_expires}, '2: bearer: idle_expires null';
     ok $j->{expires} && $j->{expires} <= time + 3600 + 1, "2: bearer: expires is the token's exp";
 
+    # outside AuthType jwtsso where start-up cannot see it: refused, not 500
+    $mark = error_log_mark();
+    $res = ua(cookie_jar => undef)->get("$BASE/sinoauth");
+    is $res->code, 403, '2: jwtsso-info in an <If> without AuthType jwtsso: 403';
+    is_deeply eval { JSON::PP->new->decode($res->content) }, { error => 'not_configured' },
+        '2: ... {"error":"not_configured"}' or diag $res->content;
+    log_like($mark, qr/JWTSSO01212: SetHandler jwtsso-info at \/sinoauth is not under AuthType jwtsso/,
+             '2: ... log JWTSSO01212 with the fix');
+
     # start-up: jwtsso-info outside AuthType jwtsso
     config_bad('2: jwtsso-info without AuthType jwtsso', <<'CONF', [qr/JWTSSO01213: <Location \/whoami> \(server [^)]*\) uses SetHandler jwtsso-info \([^)]+:\d+\) but not AuthType jwtsso/, qr/add 'AuthType jwtsso'/]);
 <Location /whoami>
