@@ -39,6 +39,9 @@ static void register_hooks(apr_pool_t *p)
                         AP_AUTH_INTERNAL_PER_CONF);
     ap_hook_force_authn(jwtsso_flow_force_authn, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(jwtsso_handlers_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_handler(jwtsso_info_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    /* last: other fixups (mod_rewrite) still see the login cookies */
+    ap_hook_fixups(jwtsso_proxied_fixups, NULL, NULL, APR_HOOK_LAST);
     jwtsso_authz_register(p);
     ap_hook_note_auth_failure(jwtsso_authz_note_failure, NULL, NULL,
                               APR_HOOK_MIDDLE);

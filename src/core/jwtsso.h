@@ -369,6 +369,25 @@ jwtsso_reason_t jwtsso_record_check(const jwtsso_mackey_t *k,
                                     long long now, jwtsso_record_t *rec,
                                     void *scratch, size_t scratch_len);
 
+/* The last-seen entry of a session (JWTSSOSessionInactivity), kept in the
+ * session beside the record so that refreshing it never rewrites the
+ * claims:
+ *     "s1." decimal(t) "." b64url(HMAC-SHA256(key, "jwtsso-seen-v1" NUL
+ *                                             sid NUL decimal(t)))
+ * with the record key, bound to the record's sid (fresh per login): a
+ * client can neither move t nor carry an entry to another login. */
+#define JWTSSO_RECORD_SEEN_MAX 80       /* bytes, with the NUL */
+/* Writes the entry for (sid, t) into out (JWTSSO_RECORD_SEEN_MAX bytes);
+ * 0, or -1 on a NULL key or sid, or a crypto failure. */
+int jwtsso_record_seen_make(const jwtsso_mackey_t *k, const char *sid,
+                            long long t, char *out);
+/* Checks an entry against sid; on JWTSSO_OK *t is its time.
+ * JWTSSO_R_RECORD_MALFORMED for a text we could not have written,
+ * JWTSSO_R_RECORD_BAD_MAC for another key or sid or an edited time. */
+jwtsso_reason_t jwtsso_record_seen_check(const jwtsso_mackey_t *k,
+                                         const char *sid, const char *text,
+                                         size_t len, long long *t);
+
 /* ---------------------------------------------------------------------
  * Claim requirements (match.c): what `Require jwtsso-claim NAME VALUE...`
  * asks of the claims of a login (a session record or a bearer token's

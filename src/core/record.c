@@ -326,3 +326,99 @@ done:
     }
     return rv;
 }
+
+/* ---------------------------------------------------------------------
+ * The last-seen entry (JWTSSOSessionInactivity)
+ */
+#define SEEN_PREFIX "s1."
+#define SEEN_PREFIX_LEN 3
+#define SEEN_TAG "jwtsso-seen-v1"
+
+/* The MAC of (sid, the decimal time tnum[0..tlen)). The tag differs from
+ * the record's ("jwtsso-record-v1"), so no record MAC is ever a seen MAC
+ * and the other way round, under the one key. */
+static int seen_mac(const jwtsso_mackey_t *k, const char *sid,
+                    const char *tnum, size_t tlen, unsigned char *mac)
+{
+    unsigned char out[JWTSSO_HMAC_MAX];
+    jwtsso_chunk_t c[3];
+
+    c[0].p = SEEN_TAG;
+    c[0].len = sizeof(SEEN_TAG);                /* with its NUL */
+    c[1].p = sid;
+    c[1].len = strlen(sid) + 1;
+    c[2].p = tnum;
+    c[2].len = tlen;
+    if (jwtsso_hmac_run(k->tmpl, c, 3, out) != MAC_LEN) {
+        return -1;
+    }
+    memcpy(mac, out, MAC_LEN);
+    return 0;
+}
+
+int jwtsso_record_seen_make(const jwtsso_mackey_t *k, const char *sid,
+                            long long t, char *out)
+{
+    unsigned char mac[MAC_LEN];
+    char num[24];
+    int n;
+
+    if (k == NULL || sid == NULL || out == NULL || t < 0) {
+        return -1;
+    }
+    n = snprintf(num, sizeof(num), "%lld", t);
+    if (n <= 0 || seen_mac(k, sid, num, (size_t)n, mac) != 0) {
+        return -1;
+    }
+    /* 3 + 19 + 1 + 43 + 1 bytes at most: within JWTSSO_RECORD_SEEN_MAX */
+    memcpy(out, SEEN_PREFIX, SEEN_PREFIX_LEN);
+    memcpy(out + SEEN_PREFIX_LEN, num, (size_t)n);
+    out[SEEN_PREFIX_LEN + n] = '.';
+    out[SEEN_PREFIX_LEN + n + 1
+        + jwtsso_b64url_encode(mac, MAC_LEN,
+                               out + SEEN_PREFIX_LEN + n + 1)] = '\0';
+    return 0;
+}
+
+jwtsso_reason_t jwtsso_record_seen_check(const jwtsso_mackey_t *k,
+                                         const char *sid, const char *text,
+                                         size_t len, long long *t)
+{
+    unsigned char mac[MAC_LEN], want[MAC_LEN];
+    size_t i, nlen, mlen;
+    long long v = 0;
+
+    if (k == NULL || sid == NULL || t == NULL) {
+        return JWTSSO_R_INTERNAL;
+    }
+    /* "s1." 1..18 digits "." and the MAC's fixed 43 characters: 18
+     * digits keep v from overflowing */
+    if (text == NULL || len < SEEN_PREFIX_LEN + 2 + MAC_B64_LEN
+        || len > SEEN_PREFIX_LEN + 18 + 1 + MAC_B64_LEN
+        || memcmp(text, SEEN_PREFIX, SEEN_PREFIX_LEN) != 0
+        || text[len - MAC_B64_LEN - 1] != '.') {
+        return JWTSSO_R_RECORD_MALFORMED;
+    }
+    nlen = len - MAC_B64_LEN - 1 - SEEN_PREFIX_LEN;
+    for (i = 0; i < nlen; i++) {
+        char c = text[SEEN_PREFIX_LEN + i];
+
+        /* the digits as we write them: no sign, no leading zero */
+        if (c < '0' || c > '9' || (i == 0 && c == '0' && nlen > 1)) {
+            return JWTSSO_R_RECORD_MALFORMED;
+        }
+        v = v * 10 + (c - '0');
+    }
+    if (jwtsso_b64url_decode(text + len - MAC_B64_LEN, MAC_B64_LEN, mac,
+                             &mlen) != 0 || mlen != MAC_LEN) {
+        return JWTSSO_R_RECORD_MALFORMED;
+    }
+    if (seen_mac(k, sid, text + SEEN_PREFIX_LEN, nlen, want) != 0) {
+        return JWTSSO_R_INTERNAL;
+    }
+    if (CRYPTO_memcmp(mac, want, MAC_LEN) != 0) {
+        return JWTSSO_R_RECORD_BAD_MAC;
+    }
+    *t = v;
+    return JWTSSO_OK;
+}

@@ -38,6 +38,8 @@ void *jwtsso_config_create_dir(apr_pool_t *p, char *dir)
     c->bearer_cache = 1;
     c->strip_headers = 1;
     c->issuer_lifetime = 60;
+    c->session_inactivity = -1;
+    c->strip_cookies = -1;
     return c;
 }
 
@@ -95,6 +97,9 @@ void *jwtsso_config_merge_dir(apr_pool_t *p, void *basev, void *addv)
     MERGE(issuer_audience, JWTSSO_SET_ISSUER_AUDIENCE);
     MERGE(issuer_name, JWTSSO_SET_ISSUER_NAME);
     MERGE(debug, JWTSSO_SET_DEBUG);
+    MERGE(session_inactivity, JWTSSO_SET_SESSION_INACTIVITY);
+    MERGE(strip_cookies, JWTSSO_SET_STRIP_COOKIES);
+    MERGE(user_header, JWTSSO_SET_USER_HEADER);
     n->set_bits = a->set_bits | b->set_bits;
     n->where = a->where ? a->where : b->where;
     return n;
@@ -381,6 +386,22 @@ static const char *set_max_kidless(cmd_parms *cmd, void *dv, const char *arg)
     return NULL;
 }
 
+/* JWTSSOUserHeader: a header name a backend can trust to be ours (which
+ * names, proxied.c says). */
+static const char *set_user_header(cmd_parms *cmd, void *dv, const char *arg)
+{
+    jwtsso_dir_cfg *c = dv;
+    const char *problem = jwtsso_proxied_header_problem(cmd->temp_pool, arg);
+
+    if (problem) {
+        return apr_psprintf(cmd->pool, "%s: '%s' %s", cmd->cmd->name, arg,
+                            problem);
+    }
+    c->user_header = arg;
+    jwtsso_config_mark(cmd, c, JWTSSO_SET_USER_HEADER);
+    return NULL;
+}
+
 /* ------------------------------------------------------------------ */
 /* The directive table.                                                 */
 
@@ -534,5 +555,17 @@ const command_rec jwtsso_config_cmds[] = {
     AP_INIT_FLAG(JWTSSO_D_DEBUG, set_flag_slot,
         FIELD(debug, JWTSSO_SET_DEBUG), DIRS,
         "name the reason of a refused login on its 401 page (default Off)"),
+    AP_INIT_TAKE1(JWTSSO_D_SESSION_INACTIVITY, set_number_slot,
+        NUMBER(session_inactivity, JWTSSO_SET_SESSION_INACTIVITY, 60,
+               31536000, SECONDS, 1), DIRS,
+        "seconds a session may go unused before a new login, or off "
+        "(default off)"),
+    AP_INIT_FLAG(JWTSSO_D_STRIP_COOKIES, set_flag_slot,
+        FIELD(strip_cookies, JWTSSO_SET_STRIP_COOKIES), DIRS,
+        "remove the session and state cookies before the app sees the "
+        "request (default On with " JWTSSO_D_PASS_CLAIMS " headers)"),
+    AP_INIT_TAKE1(JWTSSO_D_USER_HEADER, set_user_header,
+        NULL, DIRS, "request header that carries the user to the app, "
+        "e.g. X-Remote-User (default: none)"),
     { NULL }
 };

@@ -99,6 +99,7 @@ int jwtsso_flow_post_perdir(request_rec *r)
     }
     cfg = dir_cfg(r);
     jwtsso_headers_strip(r);
+    jwtsso_proxied_strip_user_header(r, cfg);
     st = req_state(r, cfg);
     if (st->ntokens > 0) {
         /* the token never reaches the access log or the app */
@@ -168,6 +169,9 @@ int jwtsso_flow_check_authn(request_rec *r)
     if (session_ok(r, cfg, st)) {
         jwtsso_session_apply(r, cfg, &st->rec);
         return OK;
+    }
+    if (jwtsso_info_wanted(r)) {
+        return jwtsso_info_refuse(r);   /* for scripts: 401, no redirect */
     }
     return jwtsso_login_start(r, cfg, st);
 }

@@ -68,14 +68,19 @@ extern module AP_MODULE_DECLARE_DATA auth_jwtsso_module;
 #define JWTSSO_D_ISSUER_AUDIENCE "JWTSSOIssuerAudience"
 #define JWTSSO_D_ISSUER_NAME     "JWTSSOIssuerName"
 #define JWTSSO_D_DEBUG           "JWTSSODebug"
+#define JWTSSO_D_SESSION_INACTIVITY "JWTSSOSessionInactivity"
+#define JWTSSO_D_STRIP_COOKIES   "JWTSSOStripCookies"
+#define JWTSSO_D_USER_HEADER     "JWTSSOUserHeader"
 
 #define JWTSSO_HANDLER_ISSUER    "jwtsso-issuer"
 #define JWTSSO_HANDLER_JWKS      "jwtsso-jwks"
 #define JWTSSO_HANDLER_LOGOUT    "jwtsso-logout"
 #define JWTSSO_HANDLER_LOGIN     "jwtsso-login"
+#define JWTSSO_HANDLER_INFO      "jwtsso-info"
 
 #define JWTSSO_AUTH_TYPE     "jwtsso"
 #define JWTSSO_SESSION_KEY   "jwtsso"        /* mod_session entry name */
+#define JWTSSO_SEEN_KEY      "jwtsso_seen"   /* ... of the last-seen time */
 #define JWTSSO_STATE_COOKIE  "jwtsso_state"
 #define JWTSSO_STATE_PARAM   "jwtsso_state"
 #define JWTSSO_STATE_MAX_AGE 600             /* seconds to finish a login */
@@ -133,6 +138,10 @@ typedef struct {
     int accept_bearer;
     int bearer_cache;               /* JWTSSOBearerCache */
     int pass_claims;                /* JWTSSO_PASS_* bits */
+    long long session_inactivity;   /* JWTSSOSessionInactivity; < 0: off */
+    int strip_cookies;              /* JWTSSOStripCookies; < 0: On with
+                                     * JWTSSOPassClaims headers */
+    const char *user_header;        /* JWTSSOUserHeader */
     const char *logout_redirect;
     /* the issuer side (issuerconf.c, issuer.c) */
     struct jwtsso_issuer_key *issuer_key; /* JWTSSOIssuerSecret/PrivateKey */
@@ -185,6 +194,9 @@ typedef struct {
 #define JWTSSO_SET_ISSUER_AUDIENCE  JWTSSO_BIT(29)
 #define JWTSSO_SET_ISSUER_NAME      JWTSSO_BIT(30)
 #define JWTSSO_SET_DEBUG            JWTSSO_BIT(33)
+#define JWTSSO_SET_SESSION_INACTIVITY JWTSSO_BIT(34)
+#define JWTSSO_SET_STRIP_COOKIES    JWTSSO_BIT(35)
+#define JWTSSO_SET_USER_HEADER      JWTSSO_BIT(36)
 
 /* bcache.c: the per-process cache of verified bearer tokens (HMAC and
  * public-key alike): JWTSSOBearerCacheSize N (main server only; default
@@ -427,6 +439,41 @@ void jwtsso_session_apply(request_rec *r, const jwtsso_dir_cfg *cfg,
                           const jwtsso_record_t *rec);
 /* Remove the jwtsso record from the session; 0 or a status. */
 int jwtsso_session_clear(request_rec *r);
+
+/* idle.c: JWTSSOSessionInactivity. z is the request's mod_session
+ * session_rec, rec a record session.c checked. 1 when the session was
+ * used recently enough (its last-seen entry refreshed when older than a
+ * tenth of the timeout); 0, logged, when it idled too long or its
+ * last-seen entry is not one this login's key wrote. */
+int jwtsso_idle_check(request_rec *r, const jwtsso_dir_cfg *cfg, void *z,
+                      const jwtsso_record_t *rec);
+/* When the session of rec idles out (Unix seconds), or -1 when
+ * JWTSSOSessionInactivity is off or the session cannot be read. */
+long long jwtsso_idle_expires(request_rec *r, const jwtsso_dir_cfg *cfg,
+                              const jwtsso_record_t *rec);
+
+/* info.c: SetHandler jwtsso-info (the handler hook), and the 401 JSON
+ * answer check_authn gives there instead of a login redirect. */
+int jwtsso_info_handler(request_rec *r);
+int jwtsso_info_wanted(request_rec *r);
+int jwtsso_info_refuse(request_rec *r);
+/* check_config: SetHandler jwtsso-info outside AuthType jwtsso; 1 when
+ * such a section was found (logged). scan once, check each section. */
+void jwtsso_info_scan(apr_pool_t *ptemp);
+int jwtsso_info_check(server_rec *s, const char *kind, const char *path,
+                      ap_conf_vector_t *merged, const char *auth_type);
+
+/* proxied.c: JWTSSOStripCookies and JWTSSOUserHeader. */
+/* JWTSSOUserHeader's check of a header name: NULL, or why it cannot be
+ * one (in p), with the fix. */
+const char *jwtsso_proxied_header_problem(apr_pool_t *p, const char *name);
+/* post_perdir under AuthType jwtsso: the client's own JWTSSOUserHeader
+ * (any case, '_' for '-') removed. */
+void jwtsso_proxied_strip_user_header(request_rec *r,
+                                      const jwtsso_dir_cfg *cfg);
+/* fixups: the session and state cookies out of Cookie, the user into
+ * JWTSSOUserHeader. */
+int jwtsso_proxied_fixups(request_rec *r);
 
 /* ---- the flow: flow.c (hooks), headers.c, verify.c, login.c, bearer.c */
 

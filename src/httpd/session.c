@@ -110,6 +110,10 @@ int jwtsso_session_valid(request_rec *r, const jwtsso_dir_cfg *cfg,
                       row->name, jwtsso_reason_text(why));
         return 0;
     }
+    if (cfg->session_inactivity >= 0 && !jwtsso_idle_check(r, cfg, z, rec)) {
+        memset(rec, 0, sizeof(*rec));
+        return 0;
+    }
     return 1;
 }
 

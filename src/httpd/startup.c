@@ -123,6 +123,7 @@ static int check_sections(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s,
         /* httpd retrieves ap_auth_type's provider only after check_config,
          * so ask mod_authn_core directly */
         type = auth_type ? auth_type(&fake) : NULL;
+        bad |= jwtsso_info_check(s, kind, cd->d, merged, type);
         if (!type || strcasecmp(type, JWTSSO_AUTH_TYPE)) {
             continue;
         }
@@ -169,6 +170,7 @@ int jwtsso_startup_check(apr_pool_t *pconf, apr_pool_t *plog,
     auth_type = APR_RETRIEVE_OPTIONAL_FN(authn_ap_auth_type);
     jwtsso_policy_reset();
     jwtsso_issuerconf_scan(ptemp);
+    jwtsso_info_scan(ptemp);
     for (; s; s = s->next) {
         core_server_config *sc = ap_get_core_module_config(s->module_config);
         bad |= check_sections(pconf, ptemp, s, sc->sec_url, "Location",

@@ -1905,6 +1905,61 @@ static void test_fixtures(const char *dir)
     fixture(dir, "py_hs512.jwt", 60, NULL, JWTSSO_R_NO_IAT);
 }
 
+/* The last-seen entry (JWTSSOSessionInactivity): bound to the key, the
+ * sid and its time; what we write, and nothing else, checks. */
+static void test_record_seen(void)
+{
+    jwtsso_mackey_t *k, *k2;
+    char e[JWTSSO_RECORD_SEEN_MAX], x[JWTSSO_RECORD_SEEN_MAX + 8];
+    long long t = 0;
+    size_t n;
+    char *dot;
+
+    k = jwtsso_record_key_new((const unsigned char *)MATERIAL,
+                              strlen(MATERIAL));
+    k2 = jwtsso_record_key_new((const unsigned char *)"other material", 14);
+    CHECK("seen_make", k && k2
+          && jwtsso_record_seen_make(k, "sid-1", 1700000123LL, e) == 0
+          && !strncmp(e, "s1.1700000123.", 14) && strlen(e) == 14 + 43);
+    CHECK("seen_check_ok",
+          jwtsso_record_seen_check(k, "sid-1", e, strlen(e), &t) == JWTSSO_OK
+          && t == 1700000123LL);
+    CHECK("seen_other_sid", jwtsso_record_seen_check(k, "sid-2", e,
+          strlen(e), &t) == JWTSSO_R_RECORD_BAD_MAC);
+    CHECK("seen_other_key", jwtsso_record_seen_check(k2, "sid-1", e,
+          strlen(e), &t) == JWTSSO_R_RECORD_BAD_MAC);
+    strcpy(x, e);
+    x[12] = '4';                                /* ...124: a later time */
+    CHECK("seen_edited_time", jwtsso_record_seen_check(k, "sid-1", x,
+          strlen(x), &t) == JWTSSO_R_RECORD_BAD_MAC);
+    /* the same digits spelled otherwise: malformed, not another time */
+    snprintf(x, sizeof(x), "s1.0%s", e + 3);
+    CHECK("seen_leading_zero", jwtsso_record_seen_check(k, "sid-1", x,
+          strlen(x), &t) == JWTSSO_R_RECORD_MALFORMED);
+    snprintf(x, sizeof(x), "s1.-%s", e + 3);
+    CHECK("seen_sign", jwtsso_record_seen_check(k, "sid-1", x, strlen(x),
+          &t) == JWTSSO_R_RECORD_MALFORMED);
+    n = strlen(e);
+    CHECK("seen_short", jwtsso_record_seen_check(k, "sid-1", e, n - 1, &t)
+          == JWTSSO_R_RECORD_MALFORMED
+          && jwtsso_record_seen_check(k, "sid-1", "", 0, &t)
+             == JWTSSO_R_RECORD_MALFORMED
+          && jwtsso_record_seen_check(k, "sid-1", NULL, 0, &t)
+             == JWTSSO_R_RECORD_MALFORMED);
+    dot = strrchr(e, '.');
+    CHECK("seen_no_digits", dot && jwtsso_record_seen_check(k, "sid-1", dot - 3,
+          strlen(dot - 3), &t) == JWTSSO_R_RECORD_MALFORMED);
+    snprintf(x, sizeof(x), "s1.1234567890123456789%s", dot);
+    CHECK("seen_too_long", jwtsso_record_seen_check(k, "sid-1", x, strlen(x),
+          &t) == JWTSSO_R_RECORD_MALFORMED);
+    CHECK("seen_null_args", jwtsso_record_seen_make(NULL, "s", 1, e) == -1
+          && jwtsso_record_seen_make(k, NULL, 1, e) == -1
+          && jwtsso_record_seen_check(NULL, "s", e, n, &t)
+             == JWTSSO_R_INTERNAL);
+    jwtsso_record_key_free(k);
+    jwtsso_record_key_free(k2);
+}
+
 int main(int argc, char **argv)
 {
     const char *dir;
@@ -1930,6 +1985,7 @@ int main(int argc, char **argv)
     test_kidless_bound();
     test_typ();
     test_record();
+    test_record_seen();
     test_mac_bits();
     test_view();
     test_strict_json();
