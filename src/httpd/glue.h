@@ -310,7 +310,8 @@ jwtsso_reason_t jwtsso_jwksurl_verify(request_rec *r,
                                       size_t slen);
 /* The generation of cfg's fetched keys as this process has them (0 for
  * a section without a URL): for the bearer cache's key. */
-apr_uint32_t jwtsso_jwksurl_generation(const jwtsso_dir_cfg *cfg);
+apr_uint32_t jwtsso_jwksurl_generation(request_rec *r,
+                                       const jwtsso_dir_cfg *cfg);
 
 /* startup.c: the check_config hook: every section under AuthType jwtsso
  * has what a request will need, and the modules it relies on are

@@ -122,7 +122,7 @@ const char *jwtsso_jwksurl_parse(cmd_parms *cmd, const char *arg,
         /* another scheme ("ftp://", "ldap://"): not a file name either */
         const char *sep = strstr(arg, "://");
 
-        if (sep && sep == arg + strcspn(arg, "/")) {
+        if (sep && sep + 1 == arg + strcspn(arg, "/")) {
             return apr_psprintf(cmd->pool, "%s: '%s': only https:// URLs "
                                 "are fetched; write the IdP's https:// JWKS "
                                 "URL or the path of a JWKS file", name, arg);
@@ -651,17 +651,21 @@ static void snap_release(src_t *src, snap_t *sn)
     }
 }
 
-apr_uint32_t jwtsso_jwksurl_generation(const jwtsso_dir_cfg *cfg)
+/* Brought up to date first: a bearer token cached under the set before
+ * a rotation another child fetched must not be a hit here. */
+apr_uint32_t jwtsso_jwksurl_generation(request_rec *r,
+                                       const jwtsso_dir_cfg *cfg)
 {
     src_t *src = cfg->keys ? cfg->keys->remote : NULL;
+    snap_t *sn;
     apr_uint32_t gen;
 
-    if (!src || !src->slot || !src->lock) {
+    if (!src) {
         return 0;
     }
-    apr_thread_mutex_lock(src->lock);
-    gen = src->cur ? src->cur->gen : 0;
-    apr_thread_mutex_unlock(src->lock);
+    sn = snap_get(r, src);
+    gen = sn ? sn->gen : 0;
+    snap_release(src, sn);
     return gen;
 }
 
@@ -722,16 +726,17 @@ static jwtsso_reason_t remote_verify(request_rec *r, src_t *src,
         return why;
     }
     again = refetch(r, src, res->kid);
-    if (!again) {
-        return why;
+    if (again) {
+        jwtsso_jws_result_clear(res);
+        memset(res, 0, sizeof(*res));
+        sn = snap_get(r, src);
+        why = jwtsso_jws_verify_in(sn ? sn->keys : NULL, pol, token, len,
+                                   now, res, scratch, slen);
+        empty = !sn || jwtsso_keyset_count(sn->keys) == 0;
+        snap_release(src, sn);
     }
-    jwtsso_jws_result_clear(res);
-    memset(res, 0, sizeof(*res));
-    sn = snap_get(r, src);
-    why = jwtsso_jws_verify_in(sn ? sn->keys : NULL, pol, token, len, now,
-                               res, scratch, slen);
-    snap_release(src, sn);
-    return why;
+    /* no set yet (every fetch failed): say so, not "alg not allowed" */
+    return empty && why != JWTSSO_OK ? JWTSSO_R_NO_KEY : why;
 }
 
 jwtsso_reason_t jwtsso_jwksurl_verify(request_rec *r,
