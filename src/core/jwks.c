@@ -408,6 +408,45 @@ static int not_b64url(const json_t *v)
     return bad;
 }
 
+/* The member whose value makes no key, the members being there and
+ * decoding, and what is wrong with it. */
+static const char *bad_value(const json_t *jwk, const char **what)
+{
+    const json_t *kty = json_object_get(jwk, "kty");
+    const json_t *e = json_object_get(jwk, "e");
+    unsigned char *buf;
+    size_t n, got = 0;
+    int odd = 0;
+
+    if (str_is(kty, "RSA") && e != NULL) {
+        n = json_string_length(e);
+        buf = malloc(jwtsso_b64url_decoded_max(n) + 1);
+        if (buf != NULL
+            && jwtsso_b64url_decode(json_string_value(e), n, buf, &got) == 0
+            && got > 0 && got <= 8) {
+            odd = buf[got - 1] & 1;
+        }
+        free(buf);
+        *what = odd ? "is not a usable RSA modulus"
+                    : "must be an odd number of at most 8 bytes";
+        return odd ? "n" : "e";
+    }
+    if (str_is(kty, "EC")) {
+        *what = "(with \"y\") is not a point of the curve: wrong size or "
+                "off the curve";
+        return "x";
+    }
+    if (str_is(kty, "OKP")) {
+        *what = "is not a 32-byte Ed25519 public key";
+        return "x";
+    }
+    if (str_is(kty, "oct")) {
+        *what = "is empty or shorter than 32 bytes";
+        return "k";
+    }
+    return NULL;
+}
+
 /* The member of jwk that rv is about, and what is wrong with it. */
 static const char *blame(const json_t *jwk, jwtsso_keyerr_t rv,
                          const char **what)
@@ -428,7 +467,8 @@ static const char *blame(const json_t *jwk, jwtsso_keyerr_t rv,
             return m[i];
         }
         if (v != NULL && i > 3 && strcmp(m[i], "crv") && not_b64url(v)) {
-            *what = "is not strict base64url (RFC 7515: no padding, no '+' or '/')";
+            *what = "is not strict base64url (RFC 7515: no padding, "
+                    "no '+' or '/')";
             return m[i];
         }
     }
@@ -445,15 +485,7 @@ static const char *blame(const json_t *jwk, jwtsso_keyerr_t rv,
         break;
     }
     /* the members are there and decode: their values are wrong */
-    for (i = 4; m[i] != NULL; i++) {
-        if (strcmp(m[i], "crv")) {
-            *what = "has a value that makes no valid key (wrong size, an "
-                    "even RSA exponent, a point off the curve, a secret "
-                    "under 32 bytes)";
-            return m[i];
-        }
-    }
-    return NULL;
+    return bad_value(jwk, what);
 }
 
 static void say_key(jwtsso_jwks_err_t *err, const json_t *jwk,
