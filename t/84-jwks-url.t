@@ -17,7 +17,8 @@ use warnings FATAL => 'all';
 #      it fails (HTTP 500): logged with the URL, the last good keys kept;
 #      a refetch that brings garbage is logged with the JSON line/column;
 #   6. fetches that fail at start-up (no CA file for a private CA, nothing
-#      listening, too big, a redirect to http, garbage, 500, too slow):
+#      listening, too big, a redirect to http, garbage, 500, too slow, a
+#      shared secret published as a key):
 #      httpd starts, each is logged at error with the URL and curl's
 #      reason, and tokens are refused (no_key), never accepted;
 #   7. httpd -t refuses a value that is no URL and no file, http:// to a
@@ -98,7 +99,7 @@ END { if ($server) { kill 'TERM', $server; waitpid $server, 0 } }
 plan skip_all => 'the JWKS server did not start: ' . (-e "$D/server.log" ? slurp("$D/server.log") : '')
     unless $PORT;
 
-plan tests => 80;
+plan tests => 81;
 
 my $URL = "https://127.0.0.1:$PORT/jwks.json";
 my %KEY = map { $_ => 'file:' . key_file($_) } qw(rsa-a rsa-b rsa-c);
@@ -266,6 +267,7 @@ my %BAD = (
     redirect => [ "$URL?mode=redirect-http", qr/curl error 1\b|[Pp]rotocol[^\n]*not supported/ ],
     garbage  => [ "$URL?mode=garbage", qr/not a usable JWKS: [^\n]*line 2, column \d+/ ],
     status   => [ "$URL?mode=500", qr/HTTP status 500/ ],
+    oct      => [ "$URL?mode=oct", qr/the JWKS holds a shared secret \(kty "oct"\)/ ],
     slow     => [ "$URL?mode=slow", qr/timed out[^\n]*\(curl error 28\)/ ],
 );
 my $conf = '';

@@ -301,6 +301,13 @@ static const char *parse(apr_pool_t *p, const char *text, apr_size_t len,
         why = "the JWKS holds no signing key (keys with \"use\" other than "
               "\"sig\" and unknown kty are skipped)";
     }
+    else if (jwtsso_keyset_algs(ks) & JWTSSO_ALGS_HMAC) {
+        /* a secret served at a URL is no secret: anyone who can read it
+         * could sign logins */
+        why = "the JWKS holds a shared secret (kty \"oct\"), which anyone "
+              "who can fetch the URL could sign tokens with; publish public "
+              "keys only (a secret goes in " JWTSSO_D_SECRET ")";
+    }
     if (why || !out) {
         jwtsso_keyset_free(ks);
         ks = NULL;

@@ -14,6 +14,7 @@
 //   big              200 with 2 MiB of JSON whitespace and an object
 //   slow             waits 10 s before answering (the fetch times out)
 //   redirect-http    302 to http://127.0.0.1:PORT/jwks.json (another scheme)
+//   oct              200 with a JWKS holding a shared secret (kty oct)
 // Any other path: 404. SIGTERM stops it.
 'use strict';
 const fs = require('fs');
@@ -65,6 +66,10 @@ const server = https.createServer({
         res.writeHead(200, json);
         res.end(read('jwks.json', '{"keys": []}'));
       }, 10000);
+      return;
+    case 'oct':
+      res.writeHead(200, json);
+      res.end(JSON.stringify({ keys: [{ kty: 'oct', kid: 's', k: Buffer.alloc(32, 7).toString('base64url') }] }));
       return;
     case 'redirect-http':
       res.writeHead(302, { Location: `http://127.0.0.1:${server.address().port}/jwks.json` });
