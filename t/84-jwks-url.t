@@ -154,7 +154,7 @@ config_bad('http:// to a remote host', "JWTSSOVerifyJWKS http://idp.example.test
 config_bad('another scheme', "JWTSSOVerifyJWKS ftp://idp.example.test/jwks.json\n",
            [ qr/JWTSSOVerifyJWKS: 'ftp:[^\n]*only https:\/\/ URLs are fetched/ ]);
 config_bad('neither a URL nor a file', "JWTSSOVerifyJWKS $D/no-such-jwks.json\n",
-           [ qr/JWTSSOVerifyJWKS: '\Q$D\E\/no-such-jwks\.json' is neither an https:\/\/ URL nor an existing file; write/ ]);
+           [ qr/JWTSSOVerifyJWKS: cannot read \Q$D\E\/no-such-jwks\.json \(No such file or directory\); make the file exist and readable by the user that starts httpd, or write the IdP's JWKS URL \(e\.g\. https:\/\// ]);
 config_bad('a missing CA file', "JWTSSOJWKSCAFile $D/no-such-ca.pem\n",
            [ qr/JWTSSOJWKSCAFile: cannot read \Q$D\E\/no-such-ca\.pem \(No such file or directory\)/ ]);
 config_bad('a CA file that holds no certificate', "JWTSSOJWKSCAFile $D/server.csr\n",

@@ -464,7 +464,9 @@ static const char *jwks_source(cmd_parms *cmd, jwtsso_dir_cfg *c,
     struct jwtsso_jwksurl *src = NULL;
     jwtsso_keys_t *k;
     apr_finfo_t fi;
+    apr_status_t rv;
     const char *err, *full;
+    char buf[120];
     int is_url = 0;
 
     *path = NULL;
@@ -493,14 +495,16 @@ static const char *jwks_source(cmd_parms *cmd, jwtsso_dir_cfg *c,
         return NULL;
     }
     full = ap_server_root_relative(cmd->temp_pool, arg);
-    if (!full || apr_stat(&fi, full, APR_FINFO_TYPE, cmd->temp_pool)
-                 != APR_SUCCESS) {
-        return apr_psprintf(cmd->pool, "%s: '%s' is neither an https:// "
-                            "URL nor an existing file; write the IdP's "
-                            "JWKS URL (e.g. https://idp.example.com/"
-                            ".well-known/jwks.json) or the path of a JWKS "
-                            "file (file:/etc/apache2/idp-jwks.json)",
-                            cmd->cmd->name, arg);
+    rv = full ? apr_stat(&fi, full, APR_FINFO_TYPE, cmd->temp_pool)
+              : APR_EBADPATH;
+    if (rv != APR_SUCCESS) {
+        /* neither a URL nor a file: say both ways out */
+        return apr_psprintf(cmd->pool, "%s: cannot read %s (%s); make the "
+                            "file exist and readable by the user that "
+                            "starts httpd, or write the IdP's JWKS URL "
+                            "(e.g. https://idp.example.com/.well-known/"
+                            "jwks.json)", cmd->cmd->name, full ? full : arg,
+                            apr_strerror(rv, buf, sizeof(buf)));
     }
     *path = arg;
     return NULL;
