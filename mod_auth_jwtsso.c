@@ -26,11 +26,17 @@ static void register_hooks(apr_pool_t *p)
     (void)p;
     ap_hook_pre_config(jwtsso_replay_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_pre_config(jwtsso_bcache_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_pre_config(jwtsso_jwksurl_pre_config, NULL, NULL,
+                       APR_HOOK_MIDDLE);
     ap_hook_check_config(jwtsso_startup_check, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(jwtsso_replay_post_config, NULL, NULL,
                         APR_HOOK_MIDDLE);
     ap_hook_child_init(jwtsso_replay_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(jwtsso_bcache_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(jwtsso_jwksurl_post_config, NULL, NULL,
+                        APR_HOOK_MIDDLE);
+    ap_hook_child_init(jwtsso_jwksurl_child_init, NULL, NULL,
+                       APR_HOOK_MIDDLE);
     ap_hook_optional_fn_retrieve(jwtsso_optional_fns, NULL, NULL,
                                  APR_HOOK_MIDDLE);
     ap_hook_post_perdir_config(jwtsso_flow_post_perdir, NULL, NULL,

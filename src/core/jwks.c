@@ -22,6 +22,7 @@
  * can read for secrets.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -374,22 +375,196 @@ static jwtsso_keyerr_t one(const json_t *jwk, int allow_short,
     return JWTSSO_KEY_OK;
 }
 
+/* ---------------------------------------------------------------------
+ * Where a refused set is wrong (jwtsso_jwks_add_ex): worked out again
+ * after the refusal, off the path of a good set.
+ */
+/* The members a JWK of kty reads, the common ones first. */
+static const char *const *members_of(const json_t *kty)
+{
+    static const char *const rsa[] = { "kty", "use", "alg", "kid", "n",
+                                       "e", NULL };
+    static const char *const ec[] = { "kty", "use", "alg", "kid", "crv",
+                                      "x", "y", NULL };
+    static const char *const okp[] = { "kty", "use", "alg", "kid", "crv",
+                                       "x", NULL };
+    static const char *const oct[] = { "kty", "use", "alg", "kid", "k",
+                                       NULL };
+    static const char *const any[] = { "kty", "use", "alg", "kid", NULL };
+
+    return str_is(kty, "RSA") ? rsa : str_is(kty, "EC") ? ec
+           : str_is(kty, "OKP") ? okp : str_is(kty, "oct") ? oct : any;
+}
+
+/* 1 when the string member v is not strict base64url. */
+static int not_b64url(const json_t *v)
+{
+    size_t n = json_string_length(v), got;
+    unsigned char *buf = malloc(jwtsso_b64url_decoded_max(n) + 1);
+    int bad = buf == NULL
+              || jwtsso_b64url_decode(json_string_value(v), n, buf, &got);
+
+    free(buf);
+    return bad;
+}
+
+/* The member whose value makes no key, the members being there and
+ * decoding, and what is wrong with it. */
+static const char *bad_value(const json_t *jwk, const char **what)
+{
+    const json_t *kty = json_object_get(jwk, "kty");
+    const json_t *e = json_object_get(jwk, "e");
+    unsigned char *buf;
+    size_t n, got = 0;
+    int odd = 0;
+
+    if (str_is(kty, "RSA") && e != NULL) {
+        n = json_string_length(e);
+        buf = malloc(jwtsso_b64url_decoded_max(n) + 1);
+        if (buf != NULL
+            && jwtsso_b64url_decode(json_string_value(e), n, buf, &got) == 0
+            && got > 0 && got <= 8) {
+            odd = buf[got - 1] & 1;
+        }
+        free(buf);
+        *what = odd ? "is not a usable RSA modulus"
+                    : "must be an odd number of at most 8 bytes";
+        return odd ? "n" : "e";
+    }
+    if (str_is(kty, "EC")) {
+        *what = "(with \"y\") is not a point of the curve: wrong size or "
+                "off the curve";
+        return "x";
+    }
+    if (str_is(kty, "OKP")) {
+        *what = "is not a 32-byte Ed25519 public key";
+        return "x";
+    }
+    if (str_is(kty, "oct")) {
+        *what = "is empty or shorter than 32 bytes";
+        return "k";
+    }
+    return NULL;
+}
+
+/* The member of jwk that rv is about, and what is wrong with it. */
+static const char *blame(const json_t *jwk, jwtsso_keyerr_t rv,
+                         const char **what)
+{
+    const char *const *m = members_of(json_object_get(jwk, "kty"));
+    const json_t *v;
+    size_t i;
+
+    *what = "";
+    for (i = 0; m[i] != NULL; i++) {
+        v = json_object_get(jwk, m[i]);
+        if (v == NULL && i != 1 && i != 2 && i != 3) {
+            *what = "is missing";
+            return m[i];
+        }
+        if (v != NULL && !json_is_string(v)) {
+            *what = "is not a string";
+            return m[i];
+        }
+        if (v != NULL && i > 3 && strcmp(m[i], "crv") && not_b64url(v)) {
+            *what = "is not strict base64url (RFC 7515: no padding, "
+                    "no '+' or '/')";
+            return m[i];
+        }
+    }
+    switch (rv) {
+    case JWTSSO_KEY_BAD_CURVE:
+        return "crv";
+    case JWTSSO_KEY_ALG_MISMATCH:
+        return "alg";
+    case JWTSSO_KEY_DUPLICATE_KID:
+        return "kid";
+    case JWTSSO_KEY_RSA_TOO_SMALL:
+        return "n";
+    default:
+        break;
+    }
+    /* the members are there and decode: their values are wrong */
+    return bad_value(jwk, what);
+}
+
+static void say_key(jwtsso_jwks_err_t *err, const json_t *jwk,
+                    jwtsso_keyerr_t rv, size_t index)
+{
+    const char *what, *name;
+
+    err->index = index;
+    if (!json_is_object(jwk)) {
+        snprintf(err->where, sizeof(err->where), "key %lu: not a JSON "
+                 "object", (unsigned long)index);
+        return;
+    }
+    name = blame(jwk, rv, &what);
+    if (name == NULL) {
+        snprintf(err->where, sizeof(err->where), "key %lu",
+                 (unsigned long)index);
+        return;
+    }
+    snprintf(err->where, sizeof(err->where), "key %lu: member \"%s\"%s%s",
+             (unsigned long)index, name, *what ? " " : "", what);
+}
+
+/* Why a document jwtsso_json_object refused is refused: Jansson's
+ * position and text, or what our stricter reading adds. */
+static void say_document(jwtsso_jwks_err_t *err, const char *json,
+                         size_t len)
+{
+    json_error_t je;
+    json_t *v;
+
+    if (memchr(json, '\0', len) != NULL) {
+        snprintf(err->where, sizeof(err->where), "a NUL byte in the text");
+        return;
+    }
+    v = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
+    if (v == NULL) {
+        snprintf(err->where, sizeof(err->where), "line %d, column %d: %s",
+                 je.line, je.column, je.text);
+        return;
+    }
+    snprintf(err->where, sizeof(err->where), json_is_object(v)
+             ? "nested too deep" : "the document is not a JSON object");
+    json_decref(v);
+}
+
 jwtsso_keyerr_t jwtsso_jwks_add(jwtsso_keyset_t *ks, const char *json,
                                 size_t len, int allow_short,
                                 size_t *added, size_t *bad_index)
+{
+    jwtsso_jwks_err_t err;
+    jwtsso_keyerr_t rv = jwtsso_jwks_add_ex(ks, json, len, allow_short,
+                                            added, &err);
+
+    if (bad_index != NULL) {
+        *bad_index = err.index;
+    }
+    return rv;
+}
+
+jwtsso_keyerr_t jwtsso_jwks_add_ex(jwtsso_keyset_t *ks, const char *json,
+                                   size_t len, int allow_short,
+                                   size_t *added, jwtsso_jwks_err_t *err)
 {
     json_t *doc = NULL, *keys, *jwk;
     jwtsso_keyset_t *kept = NULL;
     jwtsso_key_t *k = NULL;
     jwtsso_keyerr_t rv;
+    jwtsso_jwks_err_t none;
     size_t i, n;
 
     if (added != NULL) {
         *added = 0;
     }
-    if (bad_index != NULL) {
-        *bad_index = SIZE_MAX;
+    if (err == NULL) {
+        err = &none;
     }
+    err->index = SIZE_MAX;
+    err->where[0] = '\0';
     if (ks == NULL) {
         return JWTSSO_KEY_INTERNAL;
     }
@@ -404,11 +579,14 @@ jwtsso_keyerr_t jwtsso_jwks_add(jwtsso_keyset_t *ks, const char *json,
         rv = JWTSSO_KEY_INTERNAL;
         goto done;
     default:
+        say_document(err, json, len);
         rv = JWTSSO_KEY_BAD_JWKS;
         goto done;
     }
     keys = json_object_get(doc, "keys");
     if (!json_is_array(keys)) {
+        snprintf(err->where, sizeof(err->where), "member \"keys\" %s",
+                 keys == NULL ? "is missing" : "is not an array");
         rv = JWTSSO_KEY_BAD_JWKS;
         goto done;
     }
@@ -424,9 +602,7 @@ jwtsso_keyerr_t jwtsso_jwks_add(jwtsso_keyset_t *ks, const char *json,
             rv = JWTSSO_KEY_INTERNAL;
         }
         if (rv != JWTSSO_KEY_OK) {
-            if (bad_index != NULL) {
-                *bad_index = i;
-            }
+            say_key(err, jwk, rv, i);
             goto done;
         }
         k = NULL;

@@ -165,6 +165,19 @@ jwtsso_keyerr_t jwtsso_pkey_add(jwtsso_keyset_t *ks, const char *kid,
 jwtsso_keyerr_t jwtsso_jwks_add(jwtsso_keyset_t *ks, const char *json,
                                 size_t len, int allow_short,
                                 size_t *added, size_t *bad_index);
+/* Where a JWK Set is wrong, in words for an administrator: "line 3,
+ * column 7: ..." (Jansson's position) for a document that is not JSON,
+ * or "key 2: member \"n\": ..." for a key (counting from 0); "" when
+ * there is nothing more to say than the jwtsso_keyerr_t. */
+typedef struct {
+    size_t index;               /* the key at fault, or (size_t)-1 */
+    char where[240];
+} jwtsso_jwks_err_t;
+
+/* jwtsso_jwks_add, saying where the set is wrong in *err (may be NULL). */
+jwtsso_keyerr_t jwtsso_jwks_add_ex(jwtsso_keyset_t *ks, const char *json,
+                                   size_t len, int allow_short,
+                                   size_t *added, jwtsso_jwks_err_t *err);
 
 /* ---------------------------------------------------------------------
  * Token verification (RFC 7515 compact JWS + RFC 7519 claims).

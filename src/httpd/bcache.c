@@ -289,6 +289,7 @@ int jwtsso_bcache_key(request_rec *r, const jwtsso_dir_cfg *cfg,
 {
     struct {
         const void *keys;
+        apr_uint32_t gen;           /* of keys from a URL: a rotation */
         unsigned algs, max_kidless;
         long long skew, max_token_size, max_age;
     } id;
@@ -301,6 +302,7 @@ int jwtsso_bcache_key(request_rec *r, const jwtsso_dir_cfg *cfg,
     }
     memset(&id, 0, sizeof(id));     /* the padding too: it is hashed */
     id.keys = cfg->keys->keys;
+    id.gen = jwtsso_jwksurl_generation(r, cfg);
     id.algs = cfg->algs;
     id.max_kidless = cfg->max_kidless;
     id.skew = cfg->skew;

@@ -40,6 +40,7 @@ void *jwtsso_config_create_dir(apr_pool_t *p, char *dir)
     c->issuer_lifetime = 60;
     c->session_inactivity = -1;
     c->strip_cookies = -1;
+    c->jwks_refresh = JWTSSO_JWKS_REFRESH_DEFAULT;
     return c;
 }
 
@@ -90,6 +91,8 @@ void *jwtsso_config_merge_dir(apr_pool_t *p, void *basev, void *addv)
     MERGE(bearer_cache, JWTSSO_SET_BEARER_CACHE);
     MERGE(pass_claims, JWTSSO_SET_PASS_CLAIMS);
     MERGE(logout_redirect, JWTSSO_SET_LOGOUT_REDIRECT);
+    MERGE(jwks_cafile, JWTSSO_SET_JWKS_CAFILE);
+    MERGE(jwks_refresh, JWTSSO_SET_JWKS_REFRESH);
     MERGE(issuer_key, JWTSSO_SET_ISSUER_KEY);
     MERGE(issuer_alg, JWTSSO_SET_ISSUER_ALG);
     MERGE(issuer_lifetime, JWTSSO_SET_ISSUER_LIFETIME);
@@ -489,7 +492,14 @@ const command_rec jwtsso_config_cmds[] = {
         KEYS,
         "[KID] PATH: a PEM public key or certificate of the IdP; repeatable"),
     AP_INIT_TAKE1(JWTSSO_D_VERIFY_JWKS, jwtsso_keyconf_set_verify_jwks, NULL,
-        KEYS, "PATH: a local JWKS file (RFC 7517)"),
+        KEYS, "the IdP's JWKS (RFC 7517): https://URL (fetched and "
+        "refreshed), or a local file: PATH or file:PATH"),
+    AP_INIT_TAKE1(JWTSSO_D_JWKS_CAFILE, jwtsso_keyconf_set_jwks_cafile, NULL,
+        KEYS, "PEM CA certificates that sign the JWKS URL's server "
+        "(default: the system's CAs)"),
+    AP_INIT_TAKE1(JWTSSO_D_JWKS_REFRESH, set_number_slot,
+        NUMBER(jwks_refresh, JWTSSO_SET_JWKS_REFRESH, 60, 86400, SECONDS, 0),
+        KEYS, "seconds between fetches of the JWKS URL (default 3600)"),
     AP_INIT_TAKE1(JWTSSO_D_MAX_KIDLESS, set_max_kidless, NULL, KEYS,
         "keys of its kind a token without kid is checked against; with "
         "more, such tokens are refused (default 4)"),

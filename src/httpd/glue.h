@@ -25,8 +25,8 @@ extern module AP_MODULE_DECLARE_DATA auth_jwtsso_module;
 /* One tag per call site, never reused; ranges: 001xx config, 002xx token
  * (reasons.c), 003xx session, 004xx flow, 006xx handlers, 007xx replay,
  * 008xx bearer cache, 00900-00949 authz, 00950-00979 jwtsso-login,
- * 00980-00999 and 01000-01019 the issuer. README lists them;
- * t/05-reasons.t rejects duplicates. */
+ * 00980-00999 and 01000-01019 the issuer, 01100-01149 JWKS from a URL.
+ * README lists them; t/05-reasons.t rejects duplicates. */
 #define JWTSSO_LOGNO(n) "JWTSSO" #n ": "
 
 /* Directive names: used by the command table and by messages alike. */
@@ -48,6 +48,8 @@ extern module AP_MODULE_DECLARE_DATA auth_jwtsso_module;
 #define JWTSSO_D_MAX_KIDLESS     "JWTSSOMaxKeysWithoutKid"
 #define JWTSSO_D_VERIFY_KEY      "JWTSSOVerifyKey"
 #define JWTSSO_D_VERIFY_JWKS     "JWTSSOVerifyJWKS"
+#define JWTSSO_D_JWKS_CAFILE     "JWTSSOJWKSCAFile"
+#define JWTSSO_D_JWKS_REFRESH    "JWTSSOJWKSRefresh"
 #define JWTSSO_D_ALGORITHMS      "JWTSSOAlgorithms"
 #define JWTSSO_D_ISSUER          "JWTSSOIssuer"
 #define JWTSSO_D_AUDIENCE        "JWTSSOAudience"
@@ -105,6 +107,8 @@ typedef struct {
     const char *where;           /* "file:line" of the first key directive */
     unsigned char id[32];        /* identity: a hash chained over each key
                                   * directive's material (policy.c) */
+    struct jwtsso_jwksurl *remote; /* JWTSSOVerifyJWKS https://...: the
+                                  * fetched keys (jwksurl.c), or NULL */
 } jwtsso_keys_t;
 
 /* One bit per directive of a section (JWTSSO_SET_*). */
@@ -143,6 +147,8 @@ typedef struct {
                                      * JWTSSOPassClaims headers */
     const char *user_header;        /* JWTSSOUserHeader */
     const char *logout_redirect;
+    const char *jwks_cafile;        /* JWTSSOJWKSCAFile */
+    long long jwks_refresh;         /* JWTSSOJWKSRefresh, seconds */
     /* the issuer side (issuerconf.c, issuer.c) */
     struct jwtsso_issuer_key *issuer_key; /* JWTSSOIssuerSecret/PrivateKey */
     int issuer_alg;                 /* jwtsso_alg_t; 0: the key's first */
@@ -193,6 +199,8 @@ typedef struct {
 #define JWTSSO_SET_ISSUER_RETURN    JWTSSO_BIT(28)
 #define JWTSSO_SET_ISSUER_AUDIENCE  JWTSSO_BIT(29)
 #define JWTSSO_SET_ISSUER_NAME      JWTSSO_BIT(30)
+#define JWTSSO_SET_JWKS_CAFILE      JWTSSO_BIT(31)
+#define JWTSSO_SET_JWKS_REFRESH     JWTSSO_BIT(32)
 #define JWTSSO_SET_DEBUG            JWTSSO_BIT(33)
 #define JWTSSO_SET_SESSION_INACTIVITY JWTSSO_BIT(34)
 #define JWTSSO_SET_STRIP_COOKIES    JWTSSO_BIT(35)
@@ -296,6 +304,8 @@ const char *jwtsso_keyconf_set_verify_key(cmd_parms *cmd, void *dv,
                                           const char *a1, const char *a2);
 const char *jwtsso_keyconf_set_verify_jwks(cmd_parms *cmd, void *dv,
                                            const char *arg);
+const char *jwtsso_keyconf_set_jwks_cafile(cmd_parms *cmd, void *dv,
+                                           const char *arg);
 /* A secret of the forms of JWTSSOSecret, with its 32-byte minimum
  * (unless JWTSSOAllowShortSecret On came first in c's section), into
  * cmd->temp_pool; the caller cleanses *out. An error message or NULL. */
@@ -308,6 +318,39 @@ const char *jwtsso_keyconf_read(cmd_parms *cmd, const char *path,
                                 char **text, apr_size_t *len);
 /* The session record key in force for cfg, or NULL. */
 const jwtsso_mackey_t *jwtsso_keyconf_record_key(const jwtsso_dir_cfg *cfg);
+
+/* jwksurl.c: JWTSSOVerifyJWKS https://URL: the JWK Set fetched with
+ * libcurl in post_config, kept in shared memory (one fetch per server,
+ * not per child), refreshed every JWTSSOJWKSRefresh seconds by a thread
+ * of each child (one of them wins the turn) and on an unknown kid (at
+ * most once a minute per URL). */
+#define JWTSSO_JWKS_REFRESH_DEFAULT 3600
+/* The setter's part: arg is a URL (https://, or http:// to a loopback
+ * address): an error message, or NULL with *src the URL's source (shared
+ * by the sections naming the same URL). *is_url 0: not a URL form. */
+const char *jwtsso_jwksurl_parse(cmd_parms *cmd, const char *arg,
+                                 struct jwtsso_jwksurl **src, int *is_url);
+/* check_config: the CA file and refresh of the merged section c that
+ * uses the URL; a problem text or NULL. */
+const char *jwtsso_jwksurl_note(apr_pool_t *p, const jwtsso_dir_cfg *c);
+int jwtsso_jwksurl_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
+                              apr_pool_t *ptemp);
+int jwtsso_jwksurl_post_config(apr_pool_t *pconf, apr_pool_t *plog,
+                               apr_pool_t *ptemp, server_rec *s);
+void jwtsso_jwksurl_child_init(apr_pool_t *p, server_rec *s);
+/* Verifies token (as jwtsso_jws_verify_in) with cfg's keys: the fetched
+ * set first, then the section's other keys; an unknown kid may wait for
+ * one refetch (bounded by the fetch timeout). */
+jwtsso_reason_t jwtsso_jwksurl_verify(request_rec *r,
+                                      const jwtsso_dir_cfg *cfg,
+                                      const jwtsso_policy_t *pol,
+                                      const char *token, size_t len,
+                                      jwtsso_result_t *res, void *scratch,
+                                      size_t slen);
+/* The generation of cfg's fetched keys as this process has them (0 for
+ * a section without a URL): for the bearer cache's key. */
+apr_uint32_t jwtsso_jwksurl_generation(request_rec *r,
+                                       const jwtsso_dir_cfg *cfg);
 
 /* startup.c: the check_config hook: every section under AuthType jwtsso
  * has what a request will need, and the modules it relies on are

@@ -427,27 +427,119 @@ const char *jwtsso_keyconf_set_verify_key(cmd_parms *cmd, void *dv,
     return NULL;
 }
 
-/* The message for a JWK Set the core refused; bad is the index of the
- * key at fault, or (size_t)-1 for the set as a whole. */
+/* The message for a JWK Set the core refused; e says where (the key's
+ * index, the member, or the JSON line and column). */
 static const char *jwks_error(cmd_parms *cmd, const char *arg,
-                              jwtsso_keyerr_t ke, size_t bad)
+                              jwtsso_keyerr_t ke, const jwtsso_jwks_err_t *e)
 {
+    const char *found = e->where[0] ? apr_psprintf(cmd->pool, ". Found: %s",
+                                                   e->where) : "";
+
     if (ke == JWTSSO_KEY_DUPLICATE_KID) {
         return apr_psprintf(cmd->pool, "%s: %s, key #%lu (counting from 0): "
                             "its kid is already used by another key of this "
                             "section (in this file or a " JWTSSO_D_VERIFY_KEY
-                            " line); give each key its own kid",
-                            cmd->cmd->name, arg, (unsigned long)bad);
+                            " line); give each key its own kid%s",
+                            cmd->cmd->name, arg, (unsigned long)e->index,
+                            found);
     }
     return apr_psprintf(cmd->pool, "%s: %s%s: %s; fix the JWKS file "
                         "(RFC 7517: {\"keys\": [...]}, public members "
-                        "only)%s", cmd->cmd->name, arg,
-                        bad == (size_t)-1 ? "" : apr_psprintf(cmd->pool,
+                        "only)%s%s", cmd->cmd->name, arg,
+                        e->index == (size_t)-1 ? "" : apr_psprintf(cmd->pool,
                         ", key #%lu (counting from 0)",
-                        (unsigned long)bad), jwtsso_reason_keyerr(ke),
+                        (unsigned long)e->index), jwtsso_reason_keyerr(ke),
                         ke == JWTSSO_KEY_BAD_JWK ? "; for an oct key "
                         "under 32 bytes put '" JWTSSO_D_ALLOW_SHORT " On' "
-                        "before this line" : "");
+                        "before this line" : "", found);
+}
+
+/* JWTSSOVerifyJWKS's value: a URL becomes the section's remote source
+ * (*path NULL); "file:PATH" and a PATH that exists give *path. Anything
+ * else, e.g. "https:/idp" or a missing file named like a URL, is refused
+ * here rather than read as a file name. */
+static const char *jwks_source(cmd_parms *cmd, jwtsso_dir_cfg *c,
+                               const char *arg, const char **path)
+{
+    struct jwtsso_jwksurl *src = NULL;
+    jwtsso_keys_t *k;
+    apr_finfo_t fi;
+    apr_status_t rv;
+    const char *err, *full;
+    char buf[120];
+    int is_url = 0;
+
+    *path = NULL;
+    err = jwtsso_jwksurl_parse(cmd, arg, &src, &is_url);
+    if (err) {
+        return err;
+    }
+    if (is_url) {
+        if ((c->set_bits & JWTSSO_SET_KEYS) && c->keys->remote) {
+            return apr_psprintf(cmd->pool, "%s: this section already "
+                                "fetches its keys from a URL; one "
+                                JWTSSO_D_VERIFY_JWKS " URL per section",
+                                cmd->cmd->name);
+        }
+        k = section_keys(cmd, c);
+        if (!k || keys_chain(cmd, k, NULL, arg, strlen(arg)) != 0) {
+            return apr_psprintf(cmd->pool, "%s: out of memory",
+                                cmd->cmd->name);
+        }
+        k->remote = src;    /* the identity is the URL, not its content:
+                             * sessions outlive a key rotation */
+        return NULL;
+    }
+    if (!strncmp(arg, "file:", 5)) {
+        *path = arg + 5;
+        return NULL;
+    }
+    full = ap_server_root_relative(cmd->temp_pool, arg);
+    rv = full ? apr_stat(&fi, full, APR_FINFO_TYPE, cmd->temp_pool)
+              : APR_EBADPATH;
+    if (rv != APR_SUCCESS) {
+        /* neither a URL nor a file: say both ways out */
+        return apr_psprintf(cmd->pool, "%s: cannot read %s (%s); make the "
+                            "file exist and readable by the user that "
+                            "starts httpd, or write the IdP's JWKS URL "
+                            "(e.g. https://idp.example.com/.well-known/"
+                            "jwks.json)", cmd->cmd->name, full ? full : arg,
+                            apr_strerror(rv, buf, sizeof(buf)));
+    }
+    *path = arg;
+    return NULL;
+}
+
+/* JWTSSOJWKSCAFile: read by the parent at start-up (post_config keeps
+ * its text for the children, which may not be able to read the file). */
+const char *jwtsso_keyconf_set_jwks_cafile(cmd_parms *cmd, void *dv,
+                                           const char *arg)
+{
+    jwtsso_dir_cfg *c = dv;
+    const char *path = ap_server_root_relative(cmd->pool, arg);
+    apr_size_t len = 0;
+    char *text = NULL;
+    const char *err;
+
+    if (!path) {
+        return apr_psprintf(cmd->pool, "%s: '%s' is not a valid path",
+                            cmd->cmd->name, arg);
+    }
+    err = read_file(cmd, path, KEY_FILE_MAX, "1 MiB", "point it at the PEM "
+                    "certificate(s) of the CA that signs the JWKS server's "
+                    "certificate", &text, &len);
+    if (err) {
+        return err;
+    }
+    if (!strstr(text, "-----BEGIN CERTIFICATE-----")) {
+        return apr_psprintf(cmd->pool, "%s: %s holds no PEM certificate "
+                            "(-----BEGIN CERTIFICATE-----); point it at the "
+                            "CA certificate(s) in PEM", cmd->cmd->name,
+                            path);
+    }
+    c->jwks_cafile = path;
+    jwtsso_config_mark(cmd, c, JWTSSO_SET_JWKS_CAFILE);
+    return NULL;
 }
 
 const char *jwtsso_keyconf_set_verify_jwks(cmd_parms *cmd, void *dv,
@@ -457,24 +549,33 @@ const char *jwtsso_keyconf_set_verify_jwks(cmd_parms *cmd, void *dv,
     jwtsso_keys_t *k;
     jwtsso_keyerr_t ke;
     apr_size_t len = 0;
-    size_t added = 0, bad = 0;
+    size_t added = 0;
+    jwtsso_jwks_err_t bad;
     char *text = NULL;
     const char *err;
 
+    if ((err = jwks_source(cmd, c, arg, &arg))) {
+        return err;
+    }
+    if (!arg) {
+        return NULL;            /* a URL: fetched in post_config */
+    }
     if ((err = read_key_file(cmd, arg, &text, &len))) {
         return err;
     }
     k = section_keys(cmd, c);
-    ke = k ? jwtsso_jwks_add(k->keys, text, len,
-                             (c->set_bits & JWTSSO_SET_ALLOW_SHORT)
-                             && c->allow_short, &added, &bad)
+    bad.index = (size_t)-1;
+    bad.where[0] = '\0';
+    ke = k ? jwtsso_jwks_add_ex(k->keys, text, len,
+                                (c->set_bits & JWTSSO_SET_ALLOW_SHORT)
+                                && c->allow_short, &added, &bad)
            : JWTSSO_KEY_INTERNAL;
     if (ke == JWTSSO_KEY_OK && keys_chain(cmd, k, NULL, text, len) != 0) {
         ke = JWTSSO_KEY_INTERNAL;
     }
     OPENSSL_cleanse(text, len);
     if (ke != JWTSSO_KEY_OK) {
-        return jwks_error(cmd, arg, ke, bad);
+        return jwks_error(cmd, arg, ke, &bad);
     }
     if (added == 0) {
         return apr_psprintf(cmd->pool, "%s: %s holds no signing key (keys "

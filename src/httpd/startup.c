@@ -31,7 +31,8 @@ static const char *section_problem(apr_pool_t *p, const jwtsso_dir_cfg *c)
     unsigned served;
     const char *serves;
 
-    if (!c->keys || jwtsso_keyset_count(c->keys->keys) == 0) {
+    if (!c->keys || (jwtsso_keyset_count(c->keys->keys) == 0
+                     && !c->keys->remote)) {
         return "has no key to verify tokens with; add e.g. '"
                JWTSSO_D_SECRET " file:/etc/apache2/jwtsso.secret' (a file "
                "holding the IdP's shared secret), or '" JWTSSO_D_VERIFY_KEY
@@ -45,7 +46,7 @@ static const char *section_problem(apr_pool_t *p, const jwtsso_dir_cfg *c)
                "from 'openssl rand -base64 48')";
     }
     served = jwtsso_keyset_algs(c->keys->keys);
-    if (c->algs & ~served) {
+    if ((c->algs & ~served) && !c->keys->remote) {
         serves = jwtsso_config_alg_list(p, served);
         return apr_psprintf(p, "allows %s in " JWTSSO_D_ALGORITHMS ", which "
                             "no configured key can verify (the keys serve: "
@@ -130,6 +131,9 @@ static int check_sections(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s,
         *used = 1;
         c = ap_get_module_config(merged, &auth_jwtsso_module);
         problem = section_problem(ptemp, c);
+        if (!problem) {
+            problem = jwtsso_jwksurl_note(ptemp, c);
+        }
         if (!problem && jwtsso_policy_note(pconf, c) != 0) {
             problem = "its policy digest cannot be computed (a crypto "
                       "library failure)";

@@ -109,10 +109,9 @@ jwtsso_reason_t jwtsso_verify_token(request_rec *r,
          * token over the size cap is refused before the scratch is
          * looked at */
         slen = len <= pol.max_size ? jwtsso_jws_scratch_len(len) : 0;
-        why = jwtsso_jws_verify_in(cfg->keys->keys, &pol, token, len,
-                                   (long long)apr_time_sec(r->request_time),
-                                   res, slen ? apr_palloc(r->pool, slen)
-                                             : NULL, slen);
+        why = jwtsso_jwksurl_verify(r, cfg, &pol, token, len, res,
+                                    slen ? apr_palloc(r->pool, slen) : NULL,
+                                    slen);
         if (why == JWTSSO_OK && bearer && !res->has_exp) {
             why = JWTSSO_R_NO_LIFETIME;     /* a bearer token needs an exp */
             res->claim = "exp";

@@ -1592,6 +1592,70 @@ static void test_pem_mixed(void)
     jwtsso_keyset_free(ks);
 }
 
+/* jwtsso_jwks_add_ex says where a set is wrong: Jansson's line and
+ * column for text that is not JSON, the key's index and member for a
+ * key, nothing for a good set. */
+static void where_is(const char *name, const char *json, const char *want,
+                     size_t index)
+{
+    jwtsso_keyset_t *ks = jwtsso_keyset_new();
+    jwtsso_jwks_err_t err;
+    jwtsso_keyerr_t ke;
+
+    ke = jwtsso_jwks_add_ex(ks, json, strlen(json), 0, NULL, &err);
+    if (!CHECK(name, ke != JWTSSO_KEY_OK && strstr(err.where, want) != NULL
+                     && err.index == index)) {
+        NOTE("got %s, index %ld, where '%s'; want '%s', index %ld",
+             jwtsso_reason_keyerr(ke), (long)err.index, err.where, want,
+             (long)index);
+    }
+    jwtsso_keyset_free(ks);
+}
+
+static void test_jwks_where(void)
+{
+    jwtsso_keyset_t *ks = jwtsso_keyset_new();
+    jwtsso_jwks_err_t err;
+    size_t added = 0;
+    const char *good = "{\"keys\":[" JWK_A2 "]}";
+
+    where_is("where_not_json", "{\"keys\": [\n  this is not JSON\n",
+             "line 2, column 6: ", (size_t)-1);
+    where_is("where_duplicate", "{\"keys\": [],\n \"keys\": []}",
+             "line 2, column ", (size_t)-1);
+    where_is("where_not_object", "[1, 2]", "not a JSON object", (size_t)-1);
+    where_is("where_no_keys", "{\"key\": []}", "member \"keys\" is missing",
+             (size_t)-1);
+    where_is("where_keys_not_array", "{\"keys\": {}}",
+             "member \"keys\" is not an array", (size_t)-1);
+    where_is("where_key_not_object", "{\"keys\": [" JWK_A2 ", 7]}",
+             "key 1: not a JSON object", 1);
+    where_is("where_no_n", "{\"keys\": [{\"kty\":\"RSA\",\"e\":\"AQAB\"}]}",
+             "key 0: member \"n\" is missing", 0);
+    where_is("where_n_not_b64", "{\"keys\": [" JWK_A2 ", {\"kty\":\"RSA\","
+             "\"n\":\"not base64url!\",\"e\":\"AQAB\"}]}",
+             "key 1: member \"n\" is not strict base64url", 1);
+    where_is("where_kid_number", "{\"keys\": [{\"kty\":\"RSA\",\"kid\":7,"
+             "\"n\":\"" A2_N "\",\"e\":\"AQAB\"}]}",
+             "key 0: member \"kid\" is not a string", 0);
+    where_is("where_crv", "{\"keys\": [{\"kty\":\"EC\",\"crv\":\"P-192\","
+             "\"x\":\"AA\",\"y\":\"AA\"}]}", "key 0: member \"crv\"", 0);
+    where_is("where_alg", "{\"keys\": [{\"kty\":\"RSA\",\"alg\":\"HS256\","
+             "\"n\":\"" A2_N "\",\"e\":\"AQAB\"}]}",
+             "key 0: member \"alg\"", 0);
+    where_is("where_even_e", "{\"keys\": [{\"kty\":\"RSA\",\"n\":\"" A2_N
+             "\",\"e\":\"AQAC\"}]}",
+             "key 0: member \"e\" must be an odd number", 0);
+    where_is("where_short_oct",
+             "{\"keys\": [{\"kty\":\"oct\",\"k\":\"AAAA\"}]}",
+             "key 0: member \"k\" is empty or shorter than 32", 0);
+    CHECK("where_good_set",
+          jwtsso_jwks_add_ex(ks, good, strlen(good), 0, &added, &err)
+          == JWTSSO_KEY_OK && added == 1 && err.where[0] == '\0'
+          && err.index == (size_t)-1);
+    jwtsso_keyset_free(ks);
+}
+
 int main(int argc, char **argv)
 {
     int e, all = 1;
@@ -1607,6 +1671,7 @@ int main(int argc, char **argv)
     test_jwks_mixed();
     test_err_queue();
     test_many_keys();
+    test_jwks_where();
     fixdir = unit_fixtures(argc, argv, "PEM keys and tokens of jsonwebtoken");
     if (fixdir != NULL) {
         test_pem_rsa();
