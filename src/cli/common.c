@@ -140,6 +140,11 @@ int jwtsso_common_secret(const char *cmd, const char *value, int allow_short,
         return jwtsso_common_usage(cmd, "--secret: cannot read %s: %s",
                                    rest, strerror(sys));
     }
+    if (e == JWTSSO_SECRET_IS_PATH) {
+        return jwtsso_common_usage(cmd, "--secret: '%s' "
+                                   JWTSSO_SECRET_IS_PATH_FIX "%s", value,
+                                   value);
+    }
     if (e == JWTSSO_SECRET_INTERNAL) {
         fprintf(stderr, "jwtsso-token %s: out of memory\n", cmd);
         return CLI_INTERNAL;

@@ -468,8 +468,15 @@ typedef enum {
     JWTSSO_SECRET_NO_ENV,       /* the variable is not set, or empty */
     JWTSSO_SECRET_NOT_BASE64,   /* what follows "base64:" is not base64 */
     JWTSSO_SECRET_EMPTY,        /* the secret has no byte */
+    JWTSSO_SECRET_IS_PATH,      /* the text itself, an absolute path of an
+                                 * existing file: "file:" was forgotten */
     JWTSSO_SECRET_INTERNAL      /* out of memory, a NULL value */
 } jwtsso_secret_err_t;
+
+/* The words after the value of an IS_PATH error, the module's and
+ * jwtsso-token's alike; the value follows them again. */
+#define JWTSSO_SECRET_IS_PATH_FIX "is the path of an existing file, not " \
+    "a secret; to read the secret from the file, write file:"
 
 /* The form of value: 'f' (file:), 'e' (env:), 'b' (base64:) or 'l' (the
  * text itself); *rest (rest may be NULL) is what follows the prefix. */

@@ -127,6 +127,9 @@ static const char *secret_bytes(cmd_parms *cmd, const char *arg,
                             "-base64 48)", name);
     case JWTSSO_SECRET_EMPTY:
         return apr_psprintf(cmd->pool, "%s: the secret is empty", name);
+    case JWTSSO_SECRET_IS_PATH:
+        return apr_psprintf(cmd->pool, "%s: '%s' " JWTSSO_SECRET_IS_PATH_FIX
+                            "%s", name, arg, arg);
     default:
         return apr_psprintf(cmd->pool, "%s: out of memory reading the "
                             "secret", name);

@@ -128,6 +128,13 @@ printf '%s\n' "$SECRET" >"$tmp/secret"
 tok=$(sign HS384 --sub f)
 "$T" verify --secret "file:$tmp/secret" "$tok" >"$tmp/out" 2>&1
 ok "secret_file_form_newline_dropped" $?
+# "file:" forgotten: refused with the module's words, not used as the key
+"$T" verify --secret "$tmp/secret" "$tok" >"$tmp/out" 2>&1
+[ $? = 2 ] && grep -qF -- "--secret: '$tmp/secret' is the path of an existing file, not a secret; to read the secret from the file, write file:$tmp/secret" "$tmp/out"
+ok "secret_literal_path_refused" $?
+"$T" sign --alg HS256 --secret "$tmp/secret" --sub x >"$tmp/out" 2>&1
+[ $? = 2 ] && grep -qF "write file:$tmp/secret" "$tmp/out"
+ok "secret_literal_path_refused_sign" $?
 JWTSSO_CLI_SECRET=$SECRET "$T" verify --secret env:JWTSSO_CLI_SECRET "$tok" >"$tmp/out" 2>&1
 ok "secret_env_form" $?
 printf '  %s\n\n' "$tok" | "$T" verify --secret "$SECRET" - >"$tmp/out" 2>&1
