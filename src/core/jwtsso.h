@@ -86,6 +86,9 @@ typedef enum {
 
 /* "HS256" etc.; JWTSSO_ALG_UNKNOWN for anything else (and for "none"). */
 jwtsso_alg_t jwtsso_alg_from_name(const char *name, size_t len);
+/* The same in any case, for configuration and the command line only
+ * (never a token's header: RFC 7515 names are case-sensitive). */
+jwtsso_alg_t jwtsso_alg_from_name_nocase(const char *name, size_t len);
 const char *jwtsso_alg_name(jwtsso_alg_t alg);
 
 /* ---------------------------------------------------------------------
