@@ -293,8 +293,8 @@ int jwtsso_mistakes_short(apr_pool_t *p, server_rec *s, const char *kind,
                           const char *path, const jwtsso_dir_cfg *own,
                           const jwtsso_dir_cfg *merged);
 int jwtsso_mistakes_section(apr_pool_t *p, server_rec *s, const char *kind,
-                            const char *path, ap_conf_vector_t *merged,
-                            int jwtsso);
+                            const char *path, ap_conf_vector_t *own,
+                            ap_conf_vector_t *merged, int jwtsso);
 void jwtsso_mistakes_server_end(apr_pool_t *p, server_rec *s);
 /* For a request mod_session did not give a session to: what is missing
  * in its configuration, with the fix. */

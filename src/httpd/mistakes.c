@@ -120,6 +120,12 @@ static const char *section_name(apr_pool_t *p, server_rec *s,
                                   apr_pstrcat(p, kind, " ", path ? path : "",
                                               NULL), APR_HASH_KEY_STRING);
 
+    if (!at) {      /* <LocationMatch RE> is kept as a Location */
+        at = apr_hash_get(section_lines, apr_pstrcat(p, kind, "Match ",
+                                                     path ? path : "", NULL),
+                          APR_HASH_KEY_STRING);
+    }
+
     return apr_psprintf(p, "<%s %s> (server %s:%u%s%s)", kind,
                         path ? path : "?", s->server_hostname
                         ? s->server_hostname : "default",
@@ -262,26 +268,46 @@ const char *jwtsso_mistakes_session_fix(request_rec *r)
                        "names a cookie here; add ", missing, NULL);
 }
 
-/* Whether something the walk cannot map to a URL may set what a section
- * lacks: a section of the other kind (a <Directory> for a <Location>)
- * that sets Session On or a cookie name, or an AllowOverride AuthConfig
- * that lets .htaccess files set them. Then it is a warning, not an
- * error. */
-static int set_elsewhere(apr_pool_t *p, server_rec *s, const char *kind)
+/* Whether a section of secs other than own (only those with a regex
+ * when regex_only) sets Session On or a cookie name of its own. */
+static int sets_session(apr_pool_t *p, apr_array_header_t *secs,
+                        ap_conf_vector_t *own, int regex_only)
 {
-    core_server_config *sc = ap_get_core_module_config(s->module_config);
-    apr_array_header_t *other = strcmp(kind, "Location") ? sc->sec_url
-                                                         : sc->sec_dir;
-    ap_conf_vector_t **v = (ap_conf_vector_t **)other->elts;
-    ap_conf_vector_t **d = (ap_conf_vector_t **)sc->sec_dir->elts;
+    ap_conf_vector_t **v = (ap_conf_vector_t **)secs->elts;
     int i;
 
-    for (i = 0; i < other->nelts; i++) {
-        sess_t z = read_sess(p, v[i], kind, NULL);
+    for (i = 0; i < secs->nelts; i++) {
+        core_dir_config *cd = ap_get_core_module_config(v[i]);
+        sess_t z;
 
+        if (v[i] == own || (regex_only && !cd->r)) {
+            continue;
+        }
+        z = read_sess(p, v[i], NULL, NULL);
         if (z.enabled || z.cookie) {
             return 1;
         }
+    }
+    return 0;
+}
+
+/* Whether something the walk cannot map to a URL may set what a section
+ * lacks: a section of the other kind (a <Directory> for a <Location>), a
+ * regex section (<LocationMatch>; or, for one, any section of its kind)
+ * that sets Session On or a cookie name, or an AllowOverride AuthConfig
+ * that lets .htaccess files set them. Then it is a warning, not an
+ * error: start-up must not fail for a configuration that works. */
+static int set_elsewhere(apr_pool_t *p, server_rec *s, const char *kind,
+                         ap_conf_vector_t *own, int regex)
+{
+    core_server_config *sc = ap_get_core_module_config(s->module_config);
+    int loc = !strcmp(kind, "Location");
+    ap_conf_vector_t **d = (ap_conf_vector_t **)sc->sec_dir->elts;
+    int i;
+
+    if (sets_session(p, loc ? sc->sec_dir : sc->sec_url, own, 0)
+        || sets_session(p, loc ? sc->sec_url : sc->sec_dir, own, !regex)) {
+        return 1;
     }
     for (i = 0; i < sc->sec_dir->nelts; i++) {
         core_dir_config *cd = ap_get_core_module_config(d[i]);
@@ -293,7 +319,8 @@ static int set_elsewhere(apr_pool_t *p, server_rec *s, const char *kind)
     return 0;
 }
 
-static int session_check(apr_pool_t *p, server_rec *s, const sess_t *z)
+static int session_check(apr_pool_t *p, server_rec *s, const sess_t *z,
+                         ap_conf_vector_t *own, int regex)
 {
     const char *missing = session_missing(z);
     int warn;
@@ -301,7 +328,7 @@ static int session_check(apr_pool_t *p, server_rec *s, const sess_t *z)
     if (!missing) {
         return 0;
     }
-    warn = set_elsewhere(p, s, z->kind);
+    warn = set_elsewhere(p, s, z->kind, own, regex);
     ap_log_error(APLOG_MARK, (warn ? APLOG_WARNING : APLOG_CRIT)
                  | APLOG_STARTUP, 0, s, "%s%s uses AuthType jwtsso, but "
                  "mod_session would not keep its logins there: %s is "
@@ -312,8 +339,9 @@ static int session_check(apr_pool_t *p, server_rec *s, const sess_t *z)
                  strcmp(missing, "'Session On'") ? "a session cookie name"
                  : "'Session On'", strcmp(missing, "'Session On'") ? ""
                  : " (it is off by default)", missing,
-                 warn ? " (unless a <Directory> or .htaccess file that "
-                 "these URLs map to sets it)" : "");
+                 warn ? " (unless a section start-up cannot map to these "
+                 "URLs sets it: a <Directory>, a regex section or an "
+                 ".htaccess file)" : "");
     return !warn;
 }
 
@@ -343,8 +371,8 @@ static int is_logout(apr_pool_t *p, ap_conf_vector_t *merged)
 }
 
 int jwtsso_mistakes_section(apr_pool_t *p, server_rec *s, const char *kind,
-                            const char *path, ap_conf_vector_t *merged,
-                            int jwtsso)
+                            const char *path, ap_conf_vector_t *own,
+                            ap_conf_vector_t *merged, int jwtsso)
 {
     const jwtsso_dir_cfg *c = ap_get_module_config(merged,
                                                    &auth_jwtsso_module);
@@ -368,7 +396,7 @@ int jwtsso_mistakes_section(apr_pool_t *p, server_rec *s, const char *kind,
         && cd->use_canonical_name != USE_CANONICAL_NAME_DNS) {
         state.redirects = apr_psprintf(p, "<%s %s>", kind, path ? path : "?");
     }
-    return session_check(p, s, &z);
+    return session_check(p, s, &z, own, cd->r != NULL);
 }
 
 /* "cookie 'jwtsso_session' (path=/)" */

@@ -130,7 +130,8 @@ static int check_sections(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s,
                                      ap_get_module_config(v[i],
                                                           &auth_jwtsso_module),
                                      c);
-        bad |= jwtsso_mistakes_section(ptemp, s, kind, cd->d, merged, jwtsso);
+        bad |= jwtsso_mistakes_section(ptemp, s, kind, cd->d, v[i], merged,
+                                        jwtsso);
         if (!jwtsso) {
             continue;
         }
