@@ -168,7 +168,8 @@ my ($rs, $es, $aud1, $hs, $big) = sign_tokens('jose',
     my $loc = "<Location /app>\n    AuthType jwtsso\n    AuthName t\n"
             . "    JWTSSOAuthEndpoint https://idp.example.test/login\n"
             . "    JWTSSOSecret \"" . secret('main') . "\"\n"
-            . "    Session On\n    Require valid-user\n</Location>\n";
+            . "    Session On\n    SessionCookieName jwtsso_session path=/\n"
+            . "    Require valid-user\n</Location>\n";
     config_ok('JWTSSOBearerCacheSize 4096', "JWTSSOBearerCacheSize 4096\n$loc");
     config_ok('JWTSSOBearerCacheSize 0 (no cache)', "JWTSSOBearerCacheSize 0\n$loc");
     config_ok('JWTSSOBearerCache Off in a section', $loc =~ s/(Require)/JWTSSOBearerCache Off\n    $1/r);

@@ -140,6 +140,11 @@ int jwtsso_common_secret(const char *cmd, const char *value, int allow_short,
         return jwtsso_common_usage(cmd, "--secret: cannot read %s: %s",
                                    rest, strerror(sys));
     }
+    if (e == JWTSSO_SECRET_IS_PATH) {
+        return jwtsso_common_usage(cmd, "--secret: '%s' "
+                                   JWTSSO_SECRET_IS_PATH_FIX "%s", value,
+                                   value);
+    }
     if (e == JWTSSO_SECRET_INTERNAL) {
         fprintf(stderr, "jwtsso-token %s: out of memory\n", cmd);
         return CLI_INTERNAL;
@@ -176,7 +181,7 @@ int jwtsso_common_algs(const char *cmd, const char *text, unsigned *mask)
         if (n == 0) {
             break;
         }
-        a = jwtsso_alg_from_name(p, n);
+        a = jwtsso_alg_from_name_nocase(p, n);
         if (a == JWTSSO_ALG_UNKNOWN) {
             jwtsso_common_usage(cmd, "--alg '%.*s': not an algorithm; use "
                                 "HS256 HS384 HS512 RS256 RS384 RS512 PS256 "

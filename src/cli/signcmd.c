@@ -137,7 +137,7 @@ static int signer(const sign_args_t *a, jwtsso_signer_t **out)
     int rv;
 
     if (a->alg != NULL) {
-        alg = jwtsso_alg_from_name(a->alg, strlen(a->alg));
+        alg = jwtsso_alg_from_name_nocase(a->alg, strlen(a->alg));
         if (alg == JWTSSO_ALG_UNKNOWN) {
             return jwtsso_common_usage("sign", "--alg '%s': not an algorithm"
                                        "; use HS256 HS384 HS512 RS256 RS384 "

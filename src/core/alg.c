@@ -37,6 +37,34 @@ jwtsso_alg_t jwtsso_alg_from_name(const char *name, size_t len)
     return JWTSSO_ALG_UNKNOWN;
 }
 
+/* ASCII only: a locale's case rules have no say in a protocol name. */
+static int lower(int c)
+{
+    return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+/* For what an administrator types (JWTSSOAlgorithms, jwtsso-token --alg),
+ * as httpd's own keywords: "hs256" and "Rs256" are HS256 and RS256. A
+ * token's "alg" header goes through jwtsso_alg_from_name, exact. */
+jwtsso_alg_t jwtsso_alg_from_name_nocase(const char *name, size_t len)
+{
+    size_t i;
+    int a;
+
+    for (a = JWTSSO_ALG_UNKNOWN + 1; a < JWTSSO_ALG__COUNT; a++) {
+        if (strlen(alg_names[a]) != len) {
+            continue;
+        }
+        for (i = 0; i < len && lower((unsigned char)alg_names[a][i])
+                               == lower((unsigned char)name[i]); i++) {
+        }
+        if (i == len) {
+            return (jwtsso_alg_t)a;
+        }
+    }
+    return JWTSSO_ALG_UNKNOWN;
+}
+
 const char *jwtsso_alg_name(jwtsso_alg_t alg)
 {
     if ((unsigned)alg >= JWTSSO_ALG__COUNT) {

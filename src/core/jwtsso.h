@@ -86,6 +86,9 @@ typedef enum {
 
 /* "HS256" etc.; JWTSSO_ALG_UNKNOWN for anything else (and for "none"). */
 jwtsso_alg_t jwtsso_alg_from_name(const char *name, size_t len);
+/* The same in any case, for configuration and the command line only
+ * (never a token's header: RFC 7515 names are case-sensitive). */
+jwtsso_alg_t jwtsso_alg_from_name_nocase(const char *name, size_t len);
 const char *jwtsso_alg_name(jwtsso_alg_t alg);
 
 /* ---------------------------------------------------------------------
@@ -500,8 +503,15 @@ typedef enum {
     JWTSSO_SECRET_NO_ENV,       /* the variable is not set, or empty */
     JWTSSO_SECRET_NOT_BASE64,   /* what follows "base64:" is not base64 */
     JWTSSO_SECRET_EMPTY,        /* the secret has no byte */
+    JWTSSO_SECRET_IS_PATH,      /* the text itself, an absolute path of an
+                                 * existing file: "file:" was forgotten */
     JWTSSO_SECRET_INTERNAL      /* out of memory, a NULL value */
 } jwtsso_secret_err_t;
+
+/* The words after the value of an IS_PATH error, the module's and
+ * jwtsso-token's alike; the value follows them again. */
+#define JWTSSO_SECRET_IS_PATH_FIX "is the path of an existing file, not " \
+    "a secret; to read the secret from the file, write file:"
 
 /* The form of value: 'f' (file:), 'e' (env:), 'b' (base64:) or 'l' (the
  * text itself); *rest (rest may be NULL) is what follows the prefix. */

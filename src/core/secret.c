@@ -170,6 +170,18 @@ static jwtsso_secret_err_t read_file(const char *path, unsigned char **out,
     return JWTSSO_SECRET_OK;
 }
 
+/* Whether a literal secret is really the absolute path of an existing
+ * file (not a directory): the administrator forgot "file:", and the
+ * path's text would become the key, so that every token fails as
+ * bad_signature with nothing said. A real secret starting with '/' that
+ * names an existing file is not worth keeping possible. */
+static int is_file_path(const char *value)
+{
+    struct stat st;
+
+    return value[0] == '/' && stat(value, &st) == 0 && !S_ISDIR(st.st_mode);
+}
+
 /* A malloc'ed NUL-terminated copy of text. */
 static jwtsso_secret_err_t copy(const char *text, unsigned char **out,
                                 size_t *len)
@@ -210,6 +222,9 @@ jwtsso_secret_err_t jwtsso_secret_bytes(const char *value, const char *path,
         rv = b64decode(rest, out, len);
         break;
     default:
+        if (is_file_path(value)) {
+            return JWTSSO_SECRET_IS_PATH;
+        }
         rv = copy(value, out, len);
         break;
     }

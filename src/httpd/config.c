@@ -103,6 +103,12 @@ void *jwtsso_config_merge_dir(apr_pool_t *p, void *basev, void *addv)
     MERGE(session_inactivity, JWTSSO_SET_SESSION_INACTIVITY);
     MERGE(strip_cookies, JWTSSO_SET_STRIP_COOKIES);
     MERGE(user_header, JWTSSO_SET_USER_HEADER);
+    /* a vhost's lookup_defaults are merged onto the main server's: its
+     * short secret must not be lost, nor the main's be blamed on a vhost
+     * with keys of its own */
+    n->short_secret = (a->set_bits & (JWTSSO_SET_KEYS | JWTSSO_SET_SESSION_KEY
+                                      | JWTSSO_SET_ISSUER_KEY))
+                      ? a->short_secret : b->short_secret;
     n->set_bits = a->set_bits | b->set_bits;
     n->where = a->where ? a->where : b->where;
     return n;
@@ -354,12 +360,11 @@ static const char *set_public_url(cmd_parms *cmd, void *dv, const char *arg)
 static const char *set_algorithms(cmd_parms *cmd, void *dv, const char *arg)
 {
     jwtsso_dir_cfg *c = dv;
-    jwtsso_alg_t a = jwtsso_alg_from_name(arg, strlen(arg));
+    jwtsso_alg_t a = jwtsso_alg_from_name_nocase(arg, strlen(arg));
 
     if (a == JWTSSO_ALG_UNKNOWN) {
         return apr_psprintf(cmd->pool, "%s: '%s' is not an algorithm this "
-                            "module verifies%s; use %s (names are "
-                            "case-sensitive)", cmd->cmd->name, arg,
+                            "module verifies%s; use %s", cmd->cmd->name, arg,
                             strcasecmp(arg, "none") ? ""
                             : " (unsigned tokens are never accepted)",
                             jwtsso_config_alg_list(cmd->temp_pool, ~0u));

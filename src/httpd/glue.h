@@ -111,6 +111,16 @@ typedef struct {
                                   * fetched keys (jwksurl.c), or NULL */
 } jwtsso_keys_t;
 
+/* A secret under JWTSSO_SECRET_MIN bytes set in a section (keyconf.c):
+ * refused at check_config unless JWTSSOAllowShortSecret On is in force
+ * there, whichever line comes first (startup.c). */
+typedef struct {
+    const char *directive;
+    size_t len;
+    const char *where;          /* "file:line" */
+    int reported;               /* a vhost inherits it: say it once */
+} jwtsso_short_secret_t;
+
 /* One bit per directive of a section (JWTSSO_SET_*). */
 typedef apr_uint64_t jwtsso_setbits_t;
 #define JWTSSO_BIT(n) ((jwtsso_setbits_t)1 << (n))
@@ -158,6 +168,7 @@ typedef struct {
     const char *issuer_name;        /* JWTSSOIssuerName: the iss */
     const char *where;              /* file:line of the first JWTSSO line */
     int debug;                      /* JWTSSODebug: reason on the 401 page */
+    jwtsso_short_secret_t *short_secret; /* its first short secret */
 
     /* Which directives this section sets: one JWTSSO_SET_* bit each.
      * The merge takes a field from the child when the child's bit is set
@@ -306,10 +317,10 @@ const char *jwtsso_keyconf_set_verify_jwks(cmd_parms *cmd, void *dv,
                                            const char *arg);
 const char *jwtsso_keyconf_set_jwks_cafile(cmd_parms *cmd, void *dv,
                                            const char *arg);
-/* A secret of the forms of JWTSSOSecret, with its 32-byte minimum
- * (unless JWTSSOAllowShortSecret On came first in c's section), into
- * cmd->temp_pool; the caller cleanses *out. An error message or NULL. */
-const char *jwtsso_keyconf_secret(cmd_parms *cmd, const jwtsso_dir_cfg *c,
+/* A secret of the forms of JWTSSOSecret into cmd->temp_pool (one under
+ * 32 bytes noted in c->short_secret, for startup.c); the caller cleanses
+ * *out. An error message or NULL. */
+const char *jwtsso_keyconf_secret(cmd_parms *cmd, jwtsso_dir_cfg *c,
                                   const char *arg, unsigned char **out,
                                   size_t *len);
 /* A key file's text (at most 1 MiB, ServerRoot-relative) into
@@ -351,6 +362,24 @@ jwtsso_reason_t jwtsso_jwksurl_verify(request_rec *r,
  * a section without a URL): for the bearer cache's key. */
 apr_uint32_t jwtsso_jwksurl_generation(request_rec *r,
                                        const jwtsso_dir_cfg *cfg);
+/* mistakes.c: mistakes of configuration found by startup.c's walk.
+ * begin once per check_config; server at each server's start of walk,
+ * section for each section (jwtsso: under AuthType jwtsso), server_end
+ * after its sections. short and section return 1 when start-up must
+ * fail (they logged why). */
+void jwtsso_mistakes_begin_modules(void);
+void jwtsso_mistakes_begin(apr_pool_t *ptemp);
+void jwtsso_mistakes_server(apr_pool_t *ptemp);
+int jwtsso_mistakes_short(apr_pool_t *p, server_rec *s, const char *kind,
+                          const char *path, const jwtsso_dir_cfg *own,
+                          const jwtsso_dir_cfg *merged);
+int jwtsso_mistakes_section(apr_pool_t *p, server_rec *s, const char *kind,
+                            const char *path, ap_conf_vector_t *own,
+                            ap_conf_vector_t *merged, int jwtsso);
+void jwtsso_mistakes_server_end(apr_pool_t *p, server_rec *s);
+/* For a request mod_session did not give a session to: what is missing
+ * in its configuration, with the fix. */
+const char *jwtsso_mistakes_session_fix(request_rec *r);
 
 /* startup.c: the check_config hook: every section under AuthType jwtsso
  * has what a request will need, and the modules it relies on are

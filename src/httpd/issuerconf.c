@@ -174,12 +174,11 @@ const char *jwtsso_issuerconf_set_alg(cmd_parms *cmd, void *dv,
                                       const char *arg)
 {
     jwtsso_dir_cfg *c = dv;
-    jwtsso_alg_t a = jwtsso_alg_from_name(arg, strlen(arg));
+    jwtsso_alg_t a = jwtsso_alg_from_name_nocase(arg, strlen(arg));
 
     if (a == JWTSSO_ALG_UNKNOWN) {
         return apr_psprintf(cmd->pool, "%s: '%s' is not an algorithm this "
-                            "module signs with; use one of %s (names are "
-                            "case-sensitive)", cmd->cmd->name, arg,
+                            "module signs with; use one of %s", cmd->cmd->name, arg,
                             jwtsso_config_alg_list(cmd->temp_pool, ~0u));
     }
     c->issuer_alg = a;

@@ -127,26 +127,32 @@ static const char *secret_bytes(cmd_parms *cmd, const char *arg,
                             "-base64 48)", name);
     case JWTSSO_SECRET_EMPTY:
         return apr_psprintf(cmd->pool, "%s: the secret is empty", name);
+    case JWTSSO_SECRET_IS_PATH:
+        return apr_psprintf(cmd->pool, "%s: '%s' " JWTSSO_SECRET_IS_PATH_FIX
+                            "%s", name, arg, arg);
     default:
         return apr_psprintf(cmd->pool, "%s: out of memory reading the "
                             "secret", name);
     }
 }
 
-/* JWTSSOAllowShortSecret On must come before the secret in its section. */
-static const char *short_secret(cmd_parms *cmd, const jwtsso_dir_cfg *c,
-                                size_t len)
+/* A secret under SECRET_MIN bytes is noted, not refused: whether
+ * JWTSSOAllowShortSecret On is in force is known only once the whole
+ * section (and those around it) is read, so startup.c decides, and the
+ * two lines may come in either order. The section's first short one is
+ * enough to name. */
+static void note_short(cmd_parms *cmd, jwtsso_dir_cfg *c, size_t len)
 {
-    if (len >= SECRET_MIN
-        || ((c->set_bits & JWTSSO_SET_ALLOW_SHORT) && c->allow_short)) {
-        return NULL;
+    jwtsso_short_secret_t *n;
+
+    if (len >= SECRET_MIN || c->short_secret) {
+        return;
     }
-    return apr_psprintf(cmd->pool, "%s: the secret is %lu bytes; at least %d "
-                        "are required (HS256 needs a key as long as its "
-                        "hash). Use a longer one, e.g. from 'openssl rand "
-                        "-base64 48', or put '" JWTSSO_D_ALLOW_SHORT " On' "
-                        "before this line to accept it", cmd->cmd->name,
-                        (unsigned long)len, SECRET_MIN);
+    n = apr_pcalloc(cmd->pool, sizeof(*n));
+    n->directive = cmd->cmd->name;
+    n->len = len;
+    n->where = jwtsso_config_where(cmd);
+    c->short_secret = n;
 }
 
 static apr_status_t keys_cleanup(void *data)
@@ -304,15 +310,10 @@ const char *jwtsso_keyconf_set_secret(cmd_parms *cmd, void *dv,
     const char *err = secret_bytes(cmd, arg, &bytes, &len);
     int rv;
 
-    if (!err) {
-        err = short_secret(cmd, c, len);
-    }
     if (err) {
-        if (bytes) {
-            OPENSSL_cleanse(bytes, len);
-        }
         return err;
     }
+    note_short(cmd, c, len);
     k = section_keys(cmd, c);
     if (k && !k->record_key) {
         /* the first secret of a section also keys its session records,
@@ -349,9 +350,7 @@ const char *jwtsso_keyconf_set_session_key(cmd_parms *cmd, void *dv,
     const char *err = secret_bytes(cmd, arg, &bytes, &len);
 
     if (!err) {
-        err = short_secret(cmd, c, len);
-    }
-    if (!err) {
+        note_short(cmd, c, len);
         c->session_key = jwtsso_record_key_new(bytes, len);
         if (!c->session_key) {
             err = "out of memory";
@@ -589,18 +588,14 @@ const char *jwtsso_keyconf_set_verify_jwks(cmd_parms *cmd, void *dv,
 /* For the issuer's key directives (issuerconf.c): the same forms and   */
 /* checks as the verification side's.                                  */
 
-const char *jwtsso_keyconf_secret(cmd_parms *cmd, const jwtsso_dir_cfg *c,
+const char *jwtsso_keyconf_secret(cmd_parms *cmd, jwtsso_dir_cfg *c,
                                   const char *arg, unsigned char **out,
                                   size_t *len)
 {
     const char *err = secret_bytes(cmd, arg, out, len);
 
     if (!err) {
-        err = short_secret(cmd, c, *len);
-    }
-    if (err && *out) {
-        OPENSSL_cleanse(*out, *len);
-        *out = NULL;
+        note_short(cmd, c, *len);
     }
     return err;
 }

@@ -124,10 +124,9 @@ int jwtsso_session_store(request_rec *r, const char *record)
     if (!jwtsso_session_init()
         || session_load(r, &z) != APR_SUCCESS || !z) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JWTSSO_LOGNO(00303)
-                      "cannot keep the login: no session for %s; add "
-                      "'Session On' (and e.g. 'SessionCookieName session "
-                      "path=/;httponly') where AuthType jwtsso is used",
-                      r->uri);
+                      "cannot keep the login: no session for %s: %s, "
+                      "where AuthType jwtsso is used", r->uri,
+                      jwtsso_mistakes_session_fix(r));
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     /* a login always starts a fresh session: nothing from before the login
@@ -150,9 +149,10 @@ int jwtsso_session_clear(request_rec *r)
     if (!jwtsso_session_init()
         || session_load(r, &z) != APR_SUCCESS || !z) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JWTSSO_LOGNO(00305)
-                      "cannot log out: no session for %s; add 'Session On' "
-                      "(with the same SessionCookieName as the protected "
-                      "locations) where jwtsso-logout is", r->uri);
+                      "cannot log out: no session for %s: %s, with the same "
+                      "cookie as the protected locations, where "
+                      "jwtsso-logout is", r->uri,
+                      jwtsso_mistakes_session_fix(r));
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     if (session_get(r, z, JWTSSO_SESSION_KEY, &text) != APR_SUCCESS

@@ -106,6 +106,7 @@ static int check_sections(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s,
         request_rec fake;
         const char *type, *problem;
         jwtsso_dir_cfg *c;
+        int jwtsso;
 
         /* the sections a request to this one's path also passes through */
         for (j = 0; j < secs->nelts; j++) {
@@ -125,11 +126,18 @@ static int check_sections(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s,
          * so ask mod_authn_core directly */
         type = auth_type ? auth_type(&fake) : NULL;
         bad |= jwtsso_info_check(s, kind, cd->d, merged, type);
-        if (!type || strcasecmp(type, JWTSSO_AUTH_TYPE)) {
+        jwtsso = type && !strcasecmp(type, JWTSSO_AUTH_TYPE);
+        c = ap_get_module_config(merged, &auth_jwtsso_module);
+        bad |= jwtsso_mistakes_short(ptemp, s, kind, cd->d,
+                                     ap_get_module_config(v[i],
+                                                          &auth_jwtsso_module),
+                                     c);
+        bad |= jwtsso_mistakes_section(ptemp, s, kind, cd->d, v[i], merged,
+                                        jwtsso);
+        if (!jwtsso) {
             continue;
         }
         *used = 1;
-        c = ap_get_module_config(merged, &auth_jwtsso_module);
         problem = section_problem(ptemp, c);
         if (!problem) {
             problem = jwtsso_jwksurl_note(ptemp, c);
@@ -175,12 +183,19 @@ int jwtsso_startup_check(apr_pool_t *pconf, apr_pool_t *plog,
     jwtsso_policy_reset();
     jwtsso_issuerconf_scan(ptemp);
     jwtsso_info_scan(ptemp);
+    jwtsso_mistakes_begin(ptemp);
     for (; s; s = s->next) {
         core_server_config *sc = ap_get_core_module_config(s->module_config);
+        const jwtsso_dir_cfg *own = ap_get_module_config(s->lookup_defaults,
+                                                         &auth_jwtsso_module);
+
+        jwtsso_mistakes_server(ptemp);
+        bad |= jwtsso_mistakes_short(ptemp, s, NULL, NULL, own, own);
         bad |= check_sections(pconf, ptemp, s, sc->sec_url, "Location",
                               &used);
         bad |= check_sections(pconf, ptemp, s, sc->sec_dir, "Directory",
                               &used);
+        jwtsso_mistakes_server_end(ptemp, s);
     }
     used_here = used;
     if (used && jwtsso_replay_check(s0, ptemp) != OK) {

@@ -27,11 +27,22 @@ if (!file) {
   process.exit(2);
 }
 const jobs = JSON.parse(readFileSync(file, 'utf8'));
+
+// The bytes of "file:PATH". For an HMAC secret (alg HS*), read as the
+// module reads JWTSSOSecret file:PATH (src/core/secret.c): every trailing
+// CR and LF byte dropped; a PEM key is left as it is.
+function fileKey(spec, alg) {
+  const data = readFileSync(spec.slice(5));
+  if (!/^HS/i.test(alg || '')) return data;
+  let n = data.length;
+  while (n > 0 && (data[n - 1] === 0x0a || data[n - 1] === 0x0d)) n--;
+  return data.subarray(0, n);
+}
 const keys = new Map();
 
 async function keyFor(alg, spec) {
   if (/^HS/.test(alg)) {
-    const secret = spec.startsWith('file:') ? readFileSync(spec.slice(5)) : Buffer.from(spec, 'utf8');
+    const secret = spec.startsWith('file:') ? fileKey(spec, alg) : Buffer.from(spec, 'utf8');
     return new Uint8Array(secret);
   }
   const id = `${alg} ${spec}`;

@@ -4,10 +4,22 @@
 // Node IdP using the jwtsso middleware would produce). OPTIONS_JSON defaults
 // to {"algorithm":"HS256"}; an "algorithm" is added when not given, so
 // '{"expiresIn":"1h"}' works as is. SECRET may be "file:PATH" to read a key
-// (e.g. a PEM private key for RS/ES/PS/EdDSA) from a file.
+// (e.g. a PEM private key for RS/ES/PS/EdDSA) from a file; an HMAC
+// secret's trailing newlines are dropped, as the module does.
 'use strict';
 const path = require('path');
 const fs = require('fs');
+
+// The bytes of "file:PATH". For an HMAC secret (alg HS*), read as the
+// module reads JWTSSOSecret file:PATH (src/core/secret.c): every trailing
+// CR and LF byte dropped; a PEM key is left as it is.
+function fileKey(spec, alg) {
+  const data = fs.readFileSync(spec.slice(5));
+  if (!/^HS/i.test(alg || '')) return data;
+  let n = data.length;
+  while (n > 0 && (data[n - 1] === 0x0a || data[n - 1] === 0x0d)) n--;
+  return data.subarray(0, n);
+}
 
 let jwt;
 try {
@@ -24,7 +36,6 @@ if (secretArg === undefined || payloadArg === undefined) {
 }
 
 let secret = secretArg;
-if (secret.startsWith('file:')) secret = fs.readFileSync(secret.slice(5));
 
 let payload, options;
 try {
@@ -35,6 +46,7 @@ try {
   process.exit(2);
 }
 if (!options.algorithm) options.algorithm = 'HS256';
+if (secret.startsWith('file:')) secret = fileKey(secret, options.algorithm);
 
 try {
   process.stdout.write(jwt.sign(payload, secret, options) + '\n');

@@ -4,7 +4,8 @@
 Prints jwt.encode(payload, secret, algorithm=ALG) from PyJWT (Debian's
 python3-jwt; run it with /usr/bin/python3, not a pyenv python). ALG defaults
 to HS256. SECRET may be "file:PATH" to read a key (e.g. a PEM private key)
-from a file. No claim is added: PyJWT tokens typically carry {sub, exp} and
+from a file; an HMAC secret's trailing newlines are dropped, as the module
+does. No claim is added: PyJWT tokens typically carry {sub, exp} and
 no iat, which is what the tests want to reproduce.
 """
 import json
@@ -13,20 +14,29 @@ import sys
 import jwt
 
 
+def file_key(spec, alg):
+    """The bytes of "file:PATH". For an HMAC secret, read as the module
+    reads JWTSSOSecret file:PATH (src/core/secret.c): every trailing CR
+    and LF byte dropped, so the file `echo`/`openssl rand` wrote gives the
+    same key on both sides; a PEM key is left as it is."""
+    with open(spec[5:], "rb") as fh:
+        data = fh.read()
+    return data.rstrip(b"\r\n") if alg.upper().startswith("HS") else data
+
+
 def main(argv):
     if len(argv) < 3 or len(argv) > 4:
         sys.stderr.write("usage: mktoken.py SECRET 'PAYLOAD_JSON' [ALG]\n")
         return 2
     secret = argv[1]
-    if secret.startswith("file:"):
-        with open(secret[5:], "rb") as fh:
-            secret = fh.read()
     try:
         payload = json.loads(argv[2])
     except ValueError as exc:
         sys.stderr.write("mktoken.py: bad JSON: %s\n" % exc)
         return 2
     alg = argv[3] if len(argv) == 4 else "HS256"
+    if secret.startswith("file:"):
+        secret = file_key(secret, alg)
     token = jwt.encode(payload, secret, algorithm=alg)
     if isinstance(token, bytes):  # PyJWT < 2
         token = token.decode("ascii")

@@ -22,10 +22,21 @@ if (!file) {
   process.stderr.write('usage: mktokens-jwt.js JOBS.json\n');
   process.exit(2);
 }
+// The bytes of "file:PATH". For an HMAC secret (alg HS*), read as the
+// module reads JWTSSOSecret file:PATH (src/core/secret.c): every trailing
+// CR and LF byte dropped; a PEM key is left as it is.
+function fileKey(spec, alg) {
+  const data = fs.readFileSync(spec.slice(5));
+  if (!/^HS/i.test(alg || '')) return data;
+  let n = data.length;
+  while (n > 0 && (data[n - 1] === 0x0a || data[n - 1] === 0x0d)) n--;
+  return data.subarray(0, n);
+}
+
 const jobs = JSON.parse(fs.readFileSync(file, 'utf8'));
 const out = jobs.map((job) => {
   try {
-    const key = job.key.startsWith('file:') ? fs.readFileSync(job.key.slice(5)) : job.key;
+    const key = job.key.startsWith('file:') ? fileKey(job.key, job.alg) : job.key;
     const opts = { algorithm: job.alg };
     if (job.exp !== false) opts.expiresIn = job.exp || '1h';
     if (job.iat === false) opts.noTimestamp = true;

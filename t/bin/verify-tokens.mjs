@@ -29,8 +29,19 @@ if (!file) {
 }
 const jobs = JSON.parse(readFileSync(file, 'utf8'));
 
-function material(spec) {
-  return spec.startsWith('file:') ? readFileSync(spec.slice(5)) : Buffer.from(spec, 'utf8');
+// The bytes of "file:PATH". For an HMAC secret (alg HS*), read as the
+// module reads JWTSSOSecret file:PATH (src/core/secret.c): every trailing
+// CR and LF byte dropped; a PEM key is left as it is.
+function fileKey(spec, alg) {
+  const data = readFileSync(spec.slice(5));
+  if (!/^HS/i.test(alg || '')) return data;
+  let n = data.length;
+  while (n > 0 && (data[n - 1] === 0x0a || data[n - 1] === 0x0d)) n--;
+  return data.subarray(0, n);
+}
+
+function material(spec, alg) {
+  return spec.startsWith('file:') ? fileKey(spec, alg) : Buffer.from(spec, 'utf8');
 }
 
 function viaJsonwebtoken(job) {
@@ -39,7 +50,7 @@ function viaJsonwebtoken(job) {
   if (job.aud) opts.audience = job.aud;
   if (job.iss) opts.issuer = job.iss;
   try {
-    return jwt.verify(job.token, material(job.key), opts);
+    return jwt.verify(job.token, material(job.key, job.alg), opts);
   } catch (e) {
     return { error: `jsonwebtoken: ${e.message}` };
   }
@@ -54,7 +65,7 @@ async function viaJose(job) {
     if (job.jwks) {
       key = jose.createLocalJWKSet(JSON.parse(material(job.jwks).toString('utf8')));
     } else if (/^HS/.test(job.alg)) {
-      key = new Uint8Array(material(job.key));
+      key = new Uint8Array(material(job.key, job.alg));
     } else {
       key = createPublicKey(material(job.key));
     }

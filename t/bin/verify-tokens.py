@@ -15,6 +15,16 @@ import sys
 import jwt
 
 
+def file_key(spec, alg):
+    """The bytes of "file:PATH". For an HMAC secret, read as the module
+    reads JWTSSOSecret file:PATH (src/core/secret.c): every trailing CR
+    and LF byte dropped, so the file `echo`/`openssl rand` wrote gives the
+    same key on both sides; a PEM key is left as it is."""
+    with open(spec[5:], "rb") as fh:
+        data = fh.read()
+    return data.rstrip(b"\r\n") if alg.upper().startswith("HS") else data
+
+
 def key_of(job, token):
     if job.get("jwks"):
         with open(job["jwks"][5:], encoding="utf-8") as fh:
@@ -26,8 +36,7 @@ def key_of(job, token):
         return match[0].key
     key = job["key"]
     if key.startswith("file:"):
-        with open(key[5:], "rb") as fh:
-            return fh.read()
+        return file_key(key, job["alg"])
     return key
 
 

@@ -128,10 +128,32 @@ printf '%s\n' "$SECRET" >"$tmp/secret"
 tok=$(sign HS384 --sub f)
 "$T" verify --secret "file:$tmp/secret" "$tok" >"$tmp/out" 2>&1
 ok "secret_file_form_newline_dropped" $?
+# "file:" forgotten: refused with the module's words, not used as the key
+"$T" verify --secret "$tmp/secret" "$tok" >"$tmp/out" 2>&1
+[ $? = 2 ] && grep -qF -- "--secret: '$tmp/secret' is the path of an existing file, not a secret; to read the secret from the file, write file:$tmp/secret" "$tmp/out"
+ok "secret_literal_path_refused" $?
+"$T" sign --alg HS256 --secret "$tmp/secret" --sub x >"$tmp/out" 2>&1
+[ $? = 2 ] && grep -qF "write file:$tmp/secret" "$tmp/out"
+ok "secret_literal_path_refused_sign" $?
 JWTSSO_CLI_SECRET=$SECRET "$T" verify --secret env:JWTSSO_CLI_SECRET "$tok" >"$tmp/out" 2>&1
 ok "secret_env_form" $?
 printf '  %s\n\n' "$tok" | "$T" verify --secret "$SECRET" - >"$tmp/out" 2>&1
 ok "token_from_stdin" $?
+
+# algorithm names in any case on the command line, as in the module's
+# directives; a token's own "alg" header stays exact (RFC 7515)
+tok=$("$T" sign --alg hs256 --secret "$SECRET" --sub lc)
+"$T" inspect "$tok" 2>/dev/null | grep -q '"alg": "HS256"'
+ok "alg_any_case_sign" $?
+"$T" verify --secret "$SECRET" --alg Hs256,hs384 "$tok" >"$tmp/out" 2>&1
+ok "alg_any_case_verify" $?
+lnow=$(date +%s)
+lh=$(printf '{"alg":"hs256","typ":"JWT"}' | b64u)
+lp=$(printf '{"sub":"x","iat":%s,"exp":%s}' "$lnow" $((lnow + 600)) | b64u)
+ls=$(printf '%s' "$lh.$lp" | openssl dgst -sha256 -hmac "$SECRET" -binary | b64u)
+"$T" verify --secret "$SECRET" "$lh.$lp.$ls" >"$tmp/out" 2>&1
+[ $? = 1 ] && grep -q '^reason: alg_unknown' "$tmp/out"
+ok "token_alg_header_exact_case" $?
 
 # --claims merged, flags win; iat always set; exp from --lifetime
 tok=$(sign HS256 --claims '{"sub":"claims","role":["a","b"],"iss":"c"}' --iss flag --lifetime 120 --now 1000000)

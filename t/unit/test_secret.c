@@ -143,6 +143,15 @@ static void test_file(void)
     CHECK("file_directory", jwtsso_secret_bytes(v, NULL, &out, &len, &err)
           == JWTSSO_SECRET_UNREADABLE && out == NULL && err == EISDIR);
     CHECK("file_no_path", fails("file:", NULL, JWTSSO_SECRET_NO_PATH));
+    /* "file:" forgotten: the path of an existing file, as a literal */
+    CHECK("literal_file_path", fails(a, NULL, JWTSSO_SECRET_IS_PATH));
+    CHECK("literal_file_path_ignores_path_arg",
+          fails(a, b, JWTSSO_SECRET_IS_PATH));
+    snprintf(v, sizeof(v), "%s/missing-secret-0123456789abcdef", dir);
+    CHECK("literal_missing_path_is_text", gives(v, NULL, v, strlen(v)));
+    CHECK("literal_directory_is_text", gives(dir, NULL, dir, strlen(dir)));
+    snprintf(v, sizeof(v), "base64:%s", "L2V0Yw==");
+    CHECK("base64_of_a_path_is_bytes", gives(v, NULL, "/etc", 4));
     free(big);
     unlink(a);
     unlink(b);
