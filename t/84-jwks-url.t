@@ -104,11 +104,15 @@ plan tests => 81;
 my $URL = "https://127.0.0.1:$PORT/jwks.json";
 my %KEY = map { $_ => 'file:' . key_file($_) } qw(rsa-a rsa-b rsa-c);
 
+# Each token its own: RS256 is deterministic, so the same payload signed
+# in the same second would be a token already consumed (a replay, or a
+# login token offered as a bearer) and refused for that, not for its key.
+my $serial = 0;
 sub token {
     my ($key, $kid, $sub, %o) = @_;
     my ($t) = sign_tokens('jsonwebtoken', { alg => 'RS256', key => $KEY{$key},
                                             header => { kid => $kid },
-                                            payload => { sub => $sub }, %o });
+                                            payload => { sub => $sub, n => ++$serial }, %o });
     return $t;
 }
 sub location {
