@@ -17,6 +17,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 // ESM ignores NODE_PATH: resolve jose from it, else from <top>/node.
 const require = createRequire(import.meta.url);
+const fileKey = require('./filekey.js');
 const paths = [...(process.env.NODE_PATH || '').split(path.delimiter).filter(Boolean),
                path.join(here, '..', '..', 'node', 'node_modules')];
 const jose = await import(pathToFileURL(require.resolve('jose', { paths })).href);
@@ -28,16 +29,6 @@ if (!file) {
 }
 const jobs = JSON.parse(readFileSync(file, 'utf8'));
 
-// The bytes of "file:PATH". For an HMAC secret (alg HS*), read as the
-// module reads JWTSSOSecret file:PATH (src/core/secret.c): every trailing
-// CR and LF byte dropped; a PEM key is left as it is.
-function fileKey(spec, alg) {
-  const data = readFileSync(spec.slice(5));
-  if (!/^HS/i.test(alg || '')) return data;
-  let n = data.length;
-  while (n > 0 && (data[n - 1] === 0x0a || data[n - 1] === 0x0d)) n--;
-  return data.subarray(0, n);
-}
 const keys = new Map();
 
 async function keyFor(alg, spec) {

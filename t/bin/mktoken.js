@@ -9,17 +9,8 @@
 'use strict';
 const path = require('path');
 const fs = require('fs');
+const fileKey = require('./filekey.js');
 
-// The bytes of "file:PATH". For an HMAC secret (alg HS*), read as the
-// module reads JWTSSOSecret file:PATH (src/core/secret.c): every trailing
-// CR and LF byte dropped; a PEM key is left as it is.
-function fileKey(spec, alg) {
-  const data = fs.readFileSync(spec.slice(5));
-  if (!/^HS/i.test(alg || '')) return data;
-  let n = data.length;
-  while (n > 0 && (data[n - 1] === 0x0a || data[n - 1] === 0x0d)) n--;
-  return data.subarray(0, n);
-}
 
 let jwt;
 try {

@@ -8,6 +8,7 @@
 // Prints a JSON array with, for each job, the token or {"error": MESSAGE}.
 'use strict';
 const fs = require('fs');
+const fileKey = require('./filekey.js');
 const path = require('path');
 
 let jwt;
@@ -21,16 +22,6 @@ const file = process.argv[2];
 if (!file) {
   process.stderr.write('usage: mktokens-jwt.js JOBS.json\n');
   process.exit(2);
-}
-// The bytes of "file:PATH". For an HMAC secret (alg HS*), read as the
-// module reads JWTSSOSecret file:PATH (src/core/secret.c): every trailing
-// CR and LF byte dropped; a PEM key is left as it is.
-function fileKey(spec, alg) {
-  const data = fs.readFileSync(spec.slice(5));
-  if (!/^HS/i.test(alg || '')) return data;
-  let n = data.length;
-  while (n > 0 && (data[n - 1] === 0x0a || data[n - 1] === 0x0d)) n--;
-  return data.subarray(0, n);
 }
 
 const jobs = JSON.parse(fs.readFileSync(file, 'utf8'));

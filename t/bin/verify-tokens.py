@@ -14,15 +14,9 @@ import sys
 
 import jwt
 
+from filekey import file_key
 
-def file_key(spec, alg):
-    """The bytes of "file:PATH". For an HMAC secret, read as the module
-    reads JWTSSOSecret file:PATH (src/core/secret.c): every trailing CR
-    and LF byte dropped, so the file `echo`/`openssl rand` wrote gives the
-    same key on both sides; a PEM key is left as it is."""
-    with open(spec[5:], "rb") as fh:
-        data = fh.read()
-    return data.rstrip(b"\r\n") if alg.upper().startswith("HS") else data
+
 
 
 def key_of(job, token):
