@@ -42,14 +42,7 @@ sub run_ok {
     return $out;
 }
 
-sub write_file {
-    my ($name, $text) = @_;
-    my $path = "$DIR/$name";
-    open my $fh, '>', $path or die "$path: $!";
-    print $fh $text;
-    close $fh or die "$path: $!";
-    return $path;
-}
+sub write_file { write_in($DIR, @_) }
 
 sub read_file {
     my $path = shift;

@@ -61,14 +61,7 @@ sub line_of {
 }
 
 my $dir = File::Temp::tempdir('jwtsso-t42-XXXXXX', TMPDIR => 1, CLEANUP => 1);
-sub write_file {
-    my ($name, $text) = @_;
-    my $f = "$dir/$name";
-    open my $fh, '>', $f or die "$f: $!";
-    print $fh $text;
-    close $fh or die "$f: $!";
-    return $f;
-}
+sub write_file { write_in($dir, @_) }
 
 # ================================================================ 1. a path without file:
 {

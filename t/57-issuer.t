@@ -350,14 +350,7 @@ for my $path (sort keys %JWKS) {
     is $res->code, 405, '5: POST to the JWKS: 405';
 }
 my $dir = File::Temp::tempdir('jwtsso-issuer-XXXXXX', TMPDIR => 1, CLEANUP => 1);
-sub write_file {
-    my ($name, $text) = @_;
-    my $f = "$dir/$name";
-    open my $fh, '>', $f or die "$f: $!";
-    print $fh $text;
-    close $fh or die "$f: $!";
-    return $f;
-}
+sub write_file { write_in($dir, @_) }
 {
     my ($res, $es) = issue('/idp/login', basic_ua('bob', 'bob-pw'));
     is $res->code, 200, '5: /idp/login (key in the parent section): 200';

@@ -390,6 +390,9 @@ int jwtsso_startup_check(apr_pool_t *pconf, apr_pool_t *plog,
  * (check_config saw it): spoofed X-JWTSSO-* headers are then removed from
  * every request, not only from those under AuthType jwtsso. */
 int jwtsso_startup_used(void);
+/* During check_config: the name of our handler ("jwtsso-...") that the
+ * merged section runs with SetHandler, or NULL. */
+const char *jwtsso_startup_handler(apr_pool_t *p, ap_conf_vector_t *merged);
 
 /* policy.c: the digest of a section's verification policy that its
  * session records are bound to (JWTSSO_POLICY_LEN bytes). */
@@ -470,11 +473,9 @@ const char *jwtsso_issuerconf_set_alg(cmd_parms *cmd, void *dv,
                                       const char *arg);
 const char *jwtsso_issuerconf_set_return(cmd_parms *cmd, void *dv,
                                          const char *arg);
-/* check_config: the SetHandler jwtsso-issuer / jwtsso-jwks lines of the
- * configuration, found once (jwtsso_issuerconf_scan), then each merged
- * section checked: one of those handlers needs a key whose algorithms
+/* check_config: each merged section that runs SetHandler jwtsso-issuer
+ * or jwtsso-jwks (jwtsso_startup_handler) needs a key whose algorithms
  * include JWTSSOIssuerAlgorithm. 1 when a section is bad (logged). */
-void jwtsso_issuerconf_scan(apr_pool_t *ptemp);
 int jwtsso_issuerconf_check(apr_pool_t *ptemp, server_rec *s,
                             const char *kind, const char *path,
                             ap_conf_vector_t *merged);
@@ -530,9 +531,9 @@ int jwtsso_info_handler(request_rec *r);
 int jwtsso_info_wanted(request_rec *r);
 int jwtsso_info_refuse(request_rec *r);
 /* check_config: SetHandler jwtsso-info outside AuthType jwtsso; 1 when
- * such a section was found (logged). scan once, check each section. */
-void jwtsso_info_scan(apr_pool_t *ptemp);
-int jwtsso_info_check(server_rec *s, const char *kind, const char *path,
+ * such a section was found (logged). */
+int jwtsso_info_check(apr_pool_t *p, server_rec *s, const char *kind,
+                      const char *path,
                       ap_conf_vector_t *merged, const char *auth_type);
 
 /* proxied.c: JWTSSOStripCookies and JWTSSOUserHeader. */

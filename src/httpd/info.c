@@ -165,52 +165,22 @@ int jwtsso_info_handler(request_rec *r)
 /* ------------------------------------------------------------------ */
 /* Start-up                                                             */
 
-/* "file:line" of each SetHandler jwtsso-info line: httpd keeps SetHandler
- * as an expression whose text it does not expose, only where it came
- * from (as issuerconf.c finds its handlers). */
-static apr_hash_t *info_lines;
-
-static void scan(apr_pool_t *p, const ap_directive_t *d)
-{
-    for (; d; d = d->next) {
-        if (d->first_child) {
-            scan(p, d->first_child);
-        }
-        if (!strcasecmp(d->directive, "SetHandler") && d->args) {
-            const char *args = d->args;
-
-            if (!strcmp(ap_getword_conf(p, &args), JWTSSO_HANDLER_INFO)) {
-                apr_hash_set(info_lines, apr_psprintf(p, "%s:%d",
-                                                      d->filename,
-                                                      d->line_num),
-                             APR_HASH_KEY_STRING, "");
-            }
-        }
-    }
-}
-
-void jwtsso_info_scan(apr_pool_t *ptemp)
-{
-    info_lines = apr_hash_make(ptemp);
-    scan(ptemp, ap_conftree);
-}
-
-int jwtsso_info_check(server_rec *s, const char *kind, const char *path,
-                      ap_conf_vector_t *merged, const char *auth_type)
+int jwtsso_info_check(apr_pool_t *p, server_rec *s, const char *kind,
+                      const char *path, ap_conf_vector_t *merged,
+                      const char *auth_type)
 {
     core_dir_config *cd = ap_get_core_module_config(merged);
+    const char *h = jwtsso_startup_handler(p, merged);
     const char *where;
 
-    if (!info_lines || !cd->expr_handler || !cd->expr_handler->filename) {
-        return 0;
-    }
-    where = apr_psprintf(apr_hash_pool_get(info_lines), "%s:%u",
-                         cd->expr_handler->filename,
-                         cd->expr_handler->line_number);
-    if (!apr_hash_get(info_lines, where, APR_HASH_KEY_STRING)
+    if (!h || strcmp(h, JWTSSO_HANDLER_INFO)
         || (auth_type && !strcasecmp(auth_type, JWTSSO_AUTH_TYPE))) {
         return 0;
     }
+    where = cd->expr_handler && cd->expr_handler->filename
+        ? apr_psprintf(p, "%s:%u", cd->expr_handler->filename,
+                       cd->expr_handler->line_number)
+        : "SetHandler";
     ap_log_error(APLOG_MARK, APLOG_CRIT | APLOG_STARTUP, 0, s,
                  JWTSSO_LOGNO(01213) "<%s %s> (server %s) uses SetHandler "
                  JWTSSO_HANDLER_INFO " (%s) but not AuthType jwtsso: it "

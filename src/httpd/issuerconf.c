@@ -258,57 +258,13 @@ const jwtsso_signer_t *jwtsso_issuerconf_signer(const jwtsso_dir_cfg *cfg)
 /* ------------------------------------------------------------------ */
 /* Start-up (check_config).                                             */
 
-/* "file:line" of each SetHandler jwtsso-issuer / jwtsso-jwks line,
- * mapped to the handler's name. httpd keeps SetHandler as an expression
- * whose text it does not expose, only the file and line it came from:
- * so the configuration tree is read once for the lines that name ours. */
-static apr_hash_t *handler_lines;
-
-static void scan(apr_pool_t *p, const ap_directive_t *d)
-{
-    for (; d; d = d->next) {
-        if (d->first_child) {
-            scan(p, d->first_child);
-        }
-        if (!strcasecmp(d->directive, "SetHandler") && d->args) {
-            const char *args = d->args;
-            char *w = ap_getword_conf(p, &args);
-
-            /* exact, as the handler dispatch (handlers.c) compares */
-            if (!strcmp(w, JWTSSO_HANDLER_ISSUER)
-                || !strcmp(w, JWTSSO_HANDLER_JWKS)) {
-                apr_hash_set(handler_lines,
-                             apr_psprintf(p, "%s:%d", d->filename,
-                                          d->line_num),
-                             APR_HASH_KEY_STRING, w);
-            }
-        }
-    }
-}
-
-void jwtsso_issuerconf_scan(apr_pool_t *ptemp)
-{
-    handler_lines = apr_hash_make(ptemp);
-    scan(ptemp, ap_conftree);
-}
-
 /* Which of our issuer handlers the merged section runs, or NULL. */
 static const char *section_handler(apr_pool_t *p, ap_conf_vector_t *merged)
 {
-    core_dir_config *cd = ap_get_core_module_config(merged);
+    const char *h = jwtsso_startup_handler(p, merged);
 
-    if (cd->expr_handler && cd->expr_handler->filename && handler_lines) {
-        return apr_hash_get(handler_lines,
-                            apr_psprintf(p, "%s:%u",
-                                         cd->expr_handler->filename,
-                                         cd->expr_handler->line_number),
-                            APR_HASH_KEY_STRING);
-    }
-    if (cd->handler && (!strcasecmp(cd->handler, JWTSSO_HANDLER_ISSUER)
-                        || !strcasecmp(cd->handler, JWTSSO_HANDLER_JWKS))) {
-        return cd->handler;
-    }
-    return NULL;
+    return h && (!strcasecmp(h, JWTSSO_HANDLER_ISSUER)
+                 || !strcasecmp(h, JWTSSO_HANDLER_JWKS)) ? h : NULL;
 }
 
 /* What an issuer section lacks, with the fix; NULL when nothing. */

@@ -59,14 +59,10 @@ typedef struct {
 } server_state_t;
 
 static module *session_mod, *cookie_mod, *dbd_mod;
-static apr_hash_t *logout_lines;    /* "file:line" of SetHandler jwtsso-logout */
 static apr_hash_t *section_lines;   /* "Location /app" -> "file:line" */
 static server_state_t state;
 
-/* The configuration tree once: where each section is, and which
- * SetHandler lines name jwtsso-logout (httpd keeps SetHandler as an
- * expression whose text it does not expose; issuerconf.c does the
- * same). */
+/* The configuration tree once: where each section is. */
 static void scan(apr_pool_t *p, const ap_directive_t *d)
 {
     for (; d; d = d->next) {
@@ -77,11 +73,7 @@ static void scan(apr_pool_t *p, const ap_directive_t *d)
         if (d->first_child) {
             scan(p, d->first_child);
         }
-        if (!strcasecmp(d->directive, "SetHandler")
-            && !strcmp(ap_getword_conf(p, &args), JWTSSO_HANDLER_LOGOUT)) {
-            apr_hash_set(logout_lines, where, APR_HASH_KEY_STRING, "");
-        }
-        else if (d->directive[0] == '<' && d->first_child) {
+        if (d->directive[0] == '<' && d->first_child) {
             char *path = ap_getword_conf(p, &args);
             size_t n = strlen(path);
             const char *key;
@@ -107,7 +99,6 @@ void jwtsso_mistakes_begin_modules(void)
 void jwtsso_mistakes_begin(apr_pool_t *ptemp)
 {
     jwtsso_mistakes_begin_modules();
-    logout_lines = apr_hash_make(ptemp);
     section_lines = apr_hash_make(ptemp);
     scan(ptemp, ap_conftree);
 }
@@ -358,16 +349,9 @@ void jwtsso_mistakes_server(apr_pool_t *ptemp)
 /* Whether the merged section runs SetHandler jwtsso-logout. */
 static int is_logout(apr_pool_t *p, ap_conf_vector_t *merged)
 {
-    core_dir_config *cd = ap_get_core_module_config(merged);
+    const char *h = jwtsso_startup_handler(p, merged);
 
-    if (cd->expr_handler && cd->expr_handler->filename && logout_lines) {
-        return apr_hash_get(logout_lines,
-                            apr_psprintf(p, "%s:%u",
-                                         cd->expr_handler->filename,
-                                         cd->expr_handler->line_number),
-                            APR_HASH_KEY_STRING) != NULL;
-    }
-    return cd->handler && !strcmp(cd->handler, JWTSSO_HANDLER_LOGOUT);
+    return h && !strcmp(h, JWTSSO_HANDLER_LOGOUT);
 }
 
 int jwtsso_mistakes_section(apr_pool_t *p, server_rec *s, const char *kind,

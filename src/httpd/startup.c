@@ -125,7 +125,7 @@ static int check_sections(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s,
         /* httpd retrieves ap_auth_type's provider only after check_config,
          * so ask mod_authn_core directly */
         type = auth_type ? auth_type(&fake) : NULL;
-        bad |= jwtsso_info_check(s, kind, cd->d, merged, type);
+        bad |= jwtsso_info_check(ptemp, s, kind, cd->d, merged, type);
         jwtsso = type && !strcasecmp(type, JWTSSO_AUTH_TYPE);
         c = ap_get_module_config(merged, &auth_jwtsso_module);
         bad |= jwtsso_mistakes_short(ptemp, s, kind, cd->d,
@@ -167,6 +167,49 @@ static int check_sections(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s,
  * by check_config, read by requests). */
 static int used_here;
 
+/* "file:line" of each SetHandler line that names one of our handlers
+ * ("jwtsso-..."), mapped to that name: httpd keeps SetHandler as an
+ * expression whose text it does not expose, only where it came from, so
+ * the configuration tree is read once for the lines that name ours. */
+static apr_hash_t *handler_lines;
+
+static void scan_handlers(apr_pool_t *p, const ap_directive_t *d)
+{
+    for (; d; d = d->next) {
+        if (d->first_child) {
+            scan_handlers(p, d->first_child);
+        }
+        if (!strcasecmp(d->directive, "SetHandler") && d->args) {
+            const char *args = d->args;
+            char *w = ap_getword_conf(p, &args);
+
+            if (!strncmp(w, "jwtsso-", 7)) {
+                apr_hash_set(handler_lines,
+                             apr_psprintf(p, "%s:%d", d->filename,
+                                          d->line_num),
+                             APR_HASH_KEY_STRING, w);
+            }
+        }
+    }
+}
+
+const char *jwtsso_startup_handler(apr_pool_t *p, ap_conf_vector_t *merged)
+{
+    core_dir_config *cd = ap_get_core_module_config(merged);
+
+    if (cd->expr_handler && cd->expr_handler->filename && handler_lines) {
+        return apr_hash_get(handler_lines,
+                            apr_psprintf(p, "%s:%u",
+                                         cd->expr_handler->filename,
+                                         cd->expr_handler->line_number),
+                            APR_HASH_KEY_STRING);
+    }
+    if (cd->handler && !strncasecmp(cd->handler, "jwtsso-", 7)) {
+        return cd->handler;
+    }
+    return NULL;
+}
+
 int jwtsso_startup_used(void)
 {
     return used_here;
@@ -181,8 +224,8 @@ int jwtsso_startup_check(apr_pool_t *pconf, apr_pool_t *plog,
     (void)plog;
     auth_type = APR_RETRIEVE_OPTIONAL_FN(authn_ap_auth_type);
     jwtsso_policy_reset();
-    jwtsso_issuerconf_scan(ptemp);
-    jwtsso_info_scan(ptemp);
+    handler_lines = apr_hash_make(ptemp);
+    scan_handlers(ptemp, ap_conftree);
     jwtsso_mistakes_begin(ptemp);
     for (; s; s = s->next) {
         core_server_config *sc = ap_get_core_module_config(s->module_config);
@@ -197,6 +240,7 @@ int jwtsso_startup_check(apr_pool_t *pconf, apr_pool_t *plog,
                               &used);
         jwtsso_mistakes_server_end(ptemp, s);
     }
+    handler_lines = NULL;           /* it lived in ptemp */
     used_here = used;
     if (used && jwtsso_replay_check(s0, ptemp) != OK) {
         bad = 1;

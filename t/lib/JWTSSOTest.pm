@@ -65,6 +65,7 @@ our @EXPORT = qw(
     error_log_path access_log_path error_log_mark error_log_since
     access_log_mark access_log_since log_mark log_since
     httpd_configtest config_ok config_bad have_jwtsso module_path httpd_modules top_dir mpm secret
+    write_in
 );
 our @EXPORT_OK = @EXPORT;
 our %EXPORT_TAGS = (all => \@EXPORT);
@@ -436,6 +437,16 @@ push @EXPORT, qw(keys_dir key_file pub_key_file slurp batch_tokens sign_tokens f
 sub keys_dir { _var('jwtsso_keys') || File::Spec->catdir(top_dir(), 't', 'keys') }
 sub key_file { File::Spec->catfile(keys_dir(), "$_[0].pem") }
 sub pub_key_file { File::Spec->catfile(keys_dir(), "$_[0].pub.pem") }
+
+# Write text to dir/name (a test's temporary directory); the path.
+sub write_in {
+    my ($dir, $name, $text) = @_;
+    my $path = "$dir/$name";
+    open my $fh, '>', $path or die "$path: $!";
+    print $fh $text;
+    close $fh or die "$path: $!";
+    return $path;
+}
 
 sub slurp {
     my $f = shift;
