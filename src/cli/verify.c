@@ -198,6 +198,7 @@ static int keys(const verify_args_t *a, jwtsso_keyset_t *ks)
     unsigned char *bytes = NULL;
     jwtsso_keyerr_t ke;
     size_t len = 0, added = 0, bad = (size_t)-1;
+    jwtsso_jwks_err_t jerr = { (size_t)-1, "" };
     char *text;
     int rv, priv = 0;
 
@@ -225,9 +226,18 @@ static int keys(const verify_args_t *a, jwtsso_keyset_t *ks)
         }
     }
     else {
-        ke = jwtsso_jwks_add(ks, text, len, a->allow_short, &added, &bad);
+        ke = jwtsso_jwks_add_ex(ks, text, len, a->allow_short, &added,
+                                &jerr);
+        bad = jerr.index;
     }
     jwtsso_secret_free((unsigned char *)text, len);
+    if (ke != JWTSSO_KEY_OK && ke != JWTSSO_KEY_INTERNAL
+        && jerr.where[0] != '\0') {
+        /* as the module says it: Jansson's line and column, or the key
+         * and its member */
+        return jwtsso_common_usage("verify", "%s: %s: %s", path,
+                                   jwtsso_reason_keyerr(ke), jerr.where);
+    }
     if (ke != JWTSSO_KEY_OK && ke != JWTSSO_KEY_INTERNAL
         && bad != (size_t)-1) {
         return jwtsso_common_usage("verify", "%s: key %lu (counting from 0):"

@@ -523,6 +523,13 @@ static void say_document(jwtsso_jwks_err_t *err, const char *json,
     }
     v = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
     if (v == NULL) {
+        /* Jansson ends its text with "near 'TEXT'", quoting the file: a
+         * secret file given as a JWKS would be logged in part */
+        char *near = strstr(je.text, " near ");
+
+        if (near != NULL) {
+            *near = '\0';
+        }
         snprintf(err->where, sizeof(err->where), "line %d, column %d: %s",
                  je.line, je.column, je.text);
         return;

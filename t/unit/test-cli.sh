@@ -348,6 +348,11 @@ usage_ok verify_bad_base64_secret verify --secret base64:@@@ "$good"
 usage_ok verify_unset_env verify --secret env:JWTSSO_CLI_UNSET_VAR "$good"
 usage_ok verify_kid_with_jwks verify --jwks "$K/jwks.json" --kid x "$good"
 usage_ok verify_bad_jwks verify --jwks "$K/rsa2048.pub" "$good"
+# a secret file given as a JWKS by mistake: where it fails, never a piece of it
+printf 's3cret-MATERIAL-0123456789-abcdef\n' >"$tmp/secret-as-jwks"
+"$T" verify --jwks "$tmp/secret-as-jwks" "$good" >"$tmp/out" 2>&1
+[ $? = 2 ] && grep -q 'line 1, column ' "$tmp/out" && ! grep -q 's3cret\|MATERIAL' "$tmp/out"
+ok "verify_jwks_error_never_quotes_the_file" $?
 usage_ok inspect_no_token inspect
 usage_ok inspect_unknown_option inspect --frob "$good"
 "$T" sign --alg HS256 --secret short --allow-short-secret --sub s >"$tmp/tok" 2>"$tmp/out"

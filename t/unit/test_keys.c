@@ -1618,11 +1618,28 @@ static void test_jwks_where(void)
     jwtsso_jwks_err_t err;
     size_t added = 0;
     const char *good = "{\"keys\":[" JWK_A2 "]}";
+    jwtsso_keyerr_t ke_where;
 
     where_is("where_not_json", "{\"keys\": [\n  this is not JSON\n",
              "line 2, column 6: ", (size_t)-1);
     where_is("where_duplicate", "{\"keys\": [],\n \"keys\": []}",
              "line 2, column ", (size_t)-1);
+    {
+        /* a secret file given as a JWKS by mistake: where it fails, never
+         * what it holds (Jansson's own text quotes it) */
+        jwtsso_keyset_t *sk = jwtsso_keyset_new();
+        const char *secret = "s3cret-MATERIAL-0123456789-abcdef\n";
+
+        ke_where = jwtsso_jwks_add_ex(sk, secret, strlen(secret), 0, NULL,
+                                      &err);
+        if (!CHECK("where_never_quotes_the_text", ke_where != JWTSSO_KEY_OK
+                   && strstr(err.where, "line 1, column ") != NULL
+                   && strstr(err.where, "s3cret") == NULL
+                   && strstr(err.where, "MATERIAL") == NULL)) {
+            NOTE("where '%s'", err.where);
+        }
+        jwtsso_keyset_free(sk);
+    }
     where_is("where_not_object", "[1, 2]", "not a JSON object", (size_t)-1);
     where_is("where_no_keys", "{\"key\": []}", "member \"keys\" is missing",
              (size_t)-1);
