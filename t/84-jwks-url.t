@@ -267,7 +267,7 @@ my $dead = free_port();
 my %BAD = (
     nca      => [ "$URL?mode=ok&nca=1", qr/SSL certificate problem[^\n]*; no keys from it yet: every token checked against it is refused \(no key\)[^\n]*set JWTSSOJWKSCAFile/, ca => 0 ],
     down     => [ "https://127.0.0.1:$dead/jwks.json", qr/(?i:connect)[^\n]*\(curl error 7\); no keys from it yet/ ],
-    big      => [ "$URL?mode=big", qr/the answer is larger than 1 MiB/ ],
+    big      => [ "$URL?mode=big", qr/the answer is larger than 1048576 bytes/ ],
     redirect => [ "$URL?mode=redirect-http", qr/curl error 1\b|[Pp]rotocol[^\n]*not supported/ ],
     garbage  => [ "$URL?mode=garbage", qr/not a usable JWKS: [^\n]*line 2, column \d+/ ],
     status   => [ "$URL?mode=500", qr/HTTP status 500/ ],

@@ -362,6 +362,17 @@ jwtsso_reason_t jwtsso_jwksurl_verify(request_rec *r,
  * a section without a URL): for the bearer cache's key. */
 apr_uint32_t jwtsso_jwksurl_generation(request_rec *r,
                                        const jwtsso_dir_cfg *cfg);
+/* httpget.c: one GET with libcurl for jwksurl.c: TLS always verified
+ * (against ca, PEM certificates, alone when given; else the system's),
+ * http only when http is set, redirects only to https (at most 3), ms to
+ * connect and in all, at most max bytes into buf (*len). NULL, or why not
+ * (in p). init: curl_global_init once; 0 when it failed. */
+int jwtsso_httpget_init(void);
+const char *jwtsso_httpget_fetch(apr_pool_t *p, const char *url, int http,
+                                 const char *ca, apr_size_t ca_len,
+                                 char *buf, apr_size_t max, long ms,
+                                 apr_size_t *len);
+
 /* mistakes.c: mistakes of configuration found by startup.c's walk.
  * begin once per check_config; server at each server's start of walk,
  * section for each section (jwtsso: under AuthType jwtsso), server_end

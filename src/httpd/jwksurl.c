@@ -31,8 +31,6 @@
 #include "apr_thread_mutex.h"
 #include "apr_thread_proc.h"
 
-#include <curl/curl.h>
-
 #define JWKS_MAX        (1024 * 1024)       /* an IdP's set is a few KiB */
 #define FETCH_MS        5000                /* connect and total */
 #define KID_GAP         apr_time_from_sec(60)
@@ -187,96 +185,6 @@ const char *jwtsso_jwksurl_note(apr_pool_t *p, const jwtsso_dir_cfg *c)
     return NULL;
 }
 
-/* ------------------------------------------------------------------ */
-/* One fetch.                                                           */
-
-typedef struct {
-    char *buf;
-    apr_size_t len;
-    int over;
-} sink_t;
-
-static size_t on_data(char *ptr, size_t size, size_t n, void *data)
-{
-    sink_t *k = data;
-    size_t m = size * n;
-
-    if (m > JWKS_MAX - k->len) {
-        k->over = 1;
-        return 0;               /* ends the transfer */
-    }
-    memcpy(k->buf + k->len, ptr, m);
-    k->len += m;
-    return m;
-}
-
-static void fetch_options(CURL *c, const src_t *src, sink_t *sink,
-                          char *err, struct curl_blob *ca)
-{
-    curl_easy_setopt(c, CURLOPT_URL, src->url);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, src->http ? "http" : "https");
-    /* a redirect may only go to https, whatever the URL's scheme */
-    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "https");
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(c, CURLOPT_MAXREDIRS, 3L);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)FETCH_MS);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)FETCH_MS);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)JWKS_MAX);
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "mod_auth_jwtsso");
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, sink);
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, err);
-    if (src->ca) {
-        /* the private CA alone, as curl --cacert: not the system's too */
-        ca->data = src->ca;
-        ca->len = src->ca_len;
-        ca->flags = CURL_BLOB_NOCOPY;
-        curl_easy_setopt(c, CURLOPT_CAINFO_BLOB, ca);
-        curl_easy_setopt(c, CURLOPT_CAINFO, NULL);
-        curl_easy_setopt(c, CURLOPT_CAPATH, NULL);
-    }
-}
-
-/* GET the URL into buf (JWKS_MAX bytes): NULL, or why not (in p). */
-static const char *fetch(apr_pool_t *p, const src_t *src, char *buf,
-                         apr_size_t *len)
-{
-    CURL *c = curl_easy_init();
-    char err[CURL_ERROR_SIZE];
-    sink_t sink = { buf, 0, 0 };
-    struct curl_blob ca;
-    CURLcode rc;
-    long code = 0;
-    const char *why = NULL;
-
-    if (!c) {
-        return "curl_easy_init failed (out of memory)";
-    }
-    err[0] = '\0';
-    fetch_options(c, src, &sink, err, &ca);
-    rc = curl_easy_perform(c);
-    if (rc == CURLE_OK) {
-        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-    }
-    if (sink.over || rc == CURLE_FILESIZE_EXCEEDED) {
-        why = "the answer is larger than 1 MiB (a JWKS is a few KiB)";
-    }
-    else if (rc != CURLE_OK) {
-        why = apr_psprintf(p, "%s (curl error %d)",
-                           err[0] ? err : curl_easy_strerror(rc), (int)rc);
-    }
-    else if (code != 200) {
-        why = apr_psprintf(p, "the server answered HTTP status %ld, not "
-                           "200", code);
-    }
-    curl_easy_cleanup(c);
-    *len = sink.len;
-    return why;
-}
-
 /* Parse text into a new set (*out, may be NULL to only check): NULL, or
  * what is wrong with it (in p). */
 static const char *parse(apr_pool_t *p, const char *text, apr_size_t len,
@@ -386,7 +294,10 @@ static void fetch_and_store(apr_pool_t *p, server_rec *s, src_t *src)
     apr_size_t len = 0;
     size_t added = 0;
     apr_time_t now, fetched;
-    const char *why = buf ? fetch(p, src, buf, &len) : "out of memory";
+    const char *why = buf ? jwtsso_httpget_fetch(p, src->url, src->http,
+                                                 src->ca, src->ca_len, buf,
+                                                 JWKS_MAX, FETCH_MS, &len)
+                          : "out of memory";
     int changed = 0, locked;
 
     if (!why) {
@@ -470,7 +381,6 @@ static int make_shared(apr_pool_t *pconf, server_rec *s)
 int jwtsso_jwksurl_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                                apr_pool_t *ptemp, server_rec *s)
 {
-    static int curl_ready;
     src_t **each;
     const char *err;
     int i;
@@ -482,12 +392,11 @@ int jwtsso_jwksurl_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                     == AP_SQ_MS_CREATE_PRE_CONFIG) {
         return OK;
     }
-    if (!curl_ready && curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
+    if (!jwtsso_httpget_init()) {
         ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, JWTSSO_LOGNO(01105)
                      "curl_global_init failed: cannot fetch JWKS URLs");
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    curl_ready = 1;
     main_server = s;
     if (make_shared(pconf, s) != OK) {
         return HTTP_INTERNAL_SERVER_ERROR;
