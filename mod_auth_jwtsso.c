@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * mod_auth_jwtsso - single sign-on for anything Apache serves, by consuming
  * JWTs from an identity provider (DESIGN.md).

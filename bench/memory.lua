@@ -1,3 +1,5 @@
+-- SPDX-License-Identifier: Apache-2.0
+-- Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE)
 -- bench/memory.lua: wrk script of `scripts/bench --memory` (use -t1).
 -- Sends BENCH_N requests to BENCH_PATH with the header BENCH_HEADER:
 -- BENCH_GOOD, except every BENCH_BAD_EVERY-th request, which carries

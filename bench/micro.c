@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * bench/micro.c - single-threaded micro-benchmark of the token core
  * (built and run by scripts/bench; see bench/README.md).

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE)
 // bench/mktokens.js KEYDIR: the tokens of a scripts/bench run, made with
 // jsonwebtoken (node/node_modules) the way a Node IdP makes them. Prints
 // NAME=TOKEN lines:

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE)
 // Demo identity provider for mod_auth_jwtsso (scripts/demo starts it).
 //
 //   JWTSSO_DEMO_SECRET=... node demo/idp.js

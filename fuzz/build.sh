@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE)
 # shellcheck disable=SC2086  # flag lists ($COMMON, $SAN, ...) split on purpose
 # fuzz/build.sh [--replay-only|--auto] [OUTDIR] - build the fuzz targets.
 #

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * fuzz.h - what the fuzz targets share: the fixed test keys, the clock,
  * and FUZZ_ASSERT, which turns a broken property into a crash that

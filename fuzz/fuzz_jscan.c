@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * fuzz_jscan.c - the token path's JSON scanner (src/core/jscan.c) against
  * json.c's jwtsso_json_object (Jansson), whose rules it keeps.

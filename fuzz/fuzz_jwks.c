@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * fuzz_jwks.c - key sets from JWKS documents, jwtsso_jwks_add
  * (src/core/jwks.c).

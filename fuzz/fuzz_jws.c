@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * fuzz_jws.c - token verification, jwtsso_jws_verify (src/core/jws.c,
  * claims.c, json.c, key.c).

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * fuzz_pem.c - public keys from PEM text, jwtsso_pkey_add
  * (src/core/key.c).

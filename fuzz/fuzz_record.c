@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * fuzz_record.c - session records, jwtsso_record_check and
  * jwtsso_record_make (src/core/record.c, recbody.c, view.c).

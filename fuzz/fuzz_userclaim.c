@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * fuzz_userclaim.c - token verification (jwtsso_jws_verify and
  * jwtsso_jws_verify_in: src/core/jws.c, claims.c) under every

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE)
 // gen-corpus.js - (re)writes the seed corpora in fuzz/corpus/<target>/ and
 // fuzz/tokens.h. Run from the top of the tree:
 //

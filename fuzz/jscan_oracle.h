@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * jscan_oracle.h - the scanner (src/core/jscan.c) against Jansson, as
  * json.c's jwtsso_json_object reads the same text: shared by

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * replay.c - a main() for the replay build of a fuzz target: runs
  * LLVMFuzzerTestOneInput once on every file named, and on every file in

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /* tokens.h - fixed tokens that fuzz_pem and fuzz_jwks verify against the
  * key sets they build. Written by fuzz/gen-corpus.js with fuzz/keys/ at
  * FUZZ_NOW; do not edit. */

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE)
 # A real browser through the whole login: headless Chromium (Debian's
 # package, driven by playwright-core) opens a protected page, is sent to the
 # demo IdP (demo/idp.js: Express + jsonwebtoken, the shape of a Node IdP's

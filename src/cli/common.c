@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * common.c - what the jwtsso-token commands read: files, tokens, numbers,
  * secrets and algorithm lists, each refused with a message that names

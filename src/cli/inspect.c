@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * inspect.c - jwtsso-token inspect: what a token says, decoded but NOT
  * verified (no key is needed, none is used), and, for a token that is

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * main.c - jwtsso-token: make a token, or say why the module refuses one
  * (DESIGN §7). Dispatches to the commands; see jwtsso-token(1).

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * signcmd.c - jwtsso-token sign: a token for tests and for trying a
  * configuration, signed by the core's signer (sign.c, as jwtsso-issuer

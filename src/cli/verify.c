@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * verify.c - jwtsso-token verify: the module's verdict on a token, from a
  * shell. The same call as the module's (jwtsso_jws_verify), with the

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * alg.c - the JWS algorithms we implement (RFC 7518 §3): their names, the
  * key family each belongs to, and the hash each uses.

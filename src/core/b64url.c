@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * b64url.c - strict base64url (RFC 4648 §5), as RFC 7515 §2 uses it.
  *

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * jbytes.h - the byte classes and word tricks the scanner's files share
  * (jscan.c, jstr.c, jnum.c). Private to them: not in internal.h.

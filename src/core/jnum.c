@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * jnum.c - JSON numbers for the token path's scanner (jscan.h): whether
  * a number's text is one Jansson holds (an integer in long long, a real

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * jscan.c - the token path's JSON scanner (jscan.h says what it accepts:
  * what json.c's Jansson reader accepts), and a walk over the members of

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * jscan.h - the token path's JSON reader: a validating scanner that
  * builds no tree (jscan.c; its strings in jstr.c, its numbers in jnum.c).

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * jstr.c - JSON strings for the token path's scanner (jscan.h): checking
  * a string's bytes, decoding it, and comparing member names for

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * jwks.c - keys from a JWK Set (RFC 7517 §5; jwtsso_jwks_add).
  *

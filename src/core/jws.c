@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * jws.c - verify compact JWS tokens (RFC 7515 §7.1); signing is sign.c's.
  *

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * match.c - Require jwtsso-claim's test (the glue in src/httpd/authz.c
  * parses the line once, at start-up, and calls this per request).

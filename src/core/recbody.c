@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * recbody.c - the body of a session record (record.c's header has the
  * grammar): fields percent-escaped, written by jwtsso_record_make and

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * record.c - the session record: a MAC'd, newline-separated text that
  * mod_session stores for us (DESIGN.md §4).

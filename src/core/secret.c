@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * secret.c - the forms a shared secret is written in: "file:PATH",
  * "env:NAME", "base64:DATA" or the text itself. One reading of them for

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * sign.c - make compact JWS tokens (RFC 7515 §7.1): the signer the
  * issuer handler (jwtsso-issuer) and the jwtsso-token CLI share.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * view.c - the claims of a verified token as the app sees them (DESIGN
  * §6), for the session record (record.c) and a bearer request (the glue):

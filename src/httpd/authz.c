@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * authz.c - `Require jwtsso-claim NAME VALUE...`, an httpd 2.4 authz
  * provider: the claims of the request's login (a session record or a

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * bcache.c - the per-process cache of verified bearer tokens
  * (JWTSSOBearerCacheSize, JWTSSOBearerCache; DESIGN §8).

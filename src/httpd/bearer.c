@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * bearer.c - JWTSSOAcceptBearer On: a token in "Authorization: Bearer"
  * (RFC 6750) authenticates its own request, with no session written.

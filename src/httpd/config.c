@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * config.c - per-directory configuration of mod_auth_jwtsso: creation,
  * merging, and the directive table with its setters.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * flow.c - the jwtsso flow in httpd's hooks (DESIGN §2): which request
  * goes where, and what the module learned about it.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * glue.h - the Apache side of mod_auth_jwtsso: configuration structs,
  * directive names, log tags and the functions the module record wires up.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * httpget.c - one GET with libcurl, for jwksurl.c: TLS always verified
  * (against the given CA certificates alone, or the system's), redirects

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * idle.c - JWTSSOSessionInactivity: a session unused for longer than the
  * timeout needs a new login.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * info.c - SetHandler jwtsso-info: the logged-in user as JSON, for
  * single-page apps that need the user's name and roles (what

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * issuer.c - the issuer side: an Apache-side IdP for the module's own
  * login flow (and for any jwtsso-style site).

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * issuerconf.c - the directives of the issuer side (SetHandler
  * jwtsso-issuer and jwtsso-jwks): its signing key (JWTSSOIssuerSecret or

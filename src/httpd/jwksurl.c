@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * jwksurl.c - JWTSSOVerifyJWKS https://URL: the IdP's JWK Set fetched
  * with libcurl, shared by the children, refreshed on a schedule and on an

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * keyconf.c - the key directives of mod_auth_jwtsso: JWTSSOSecret and
  * JWTSSOSessionKey (literal, file:PATH, env:NAME or base64:DATA: read by

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * login.c - the browser login (DESIGN §2): sending a browser without a
  * session to the login page (JWTSSOAuthEndpoint) with a return URL and, under

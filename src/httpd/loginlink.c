@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * loginlink.c - SetHandler jwtsso-login: the "log in" link of an app that
  * serves anonymous users too (JWTSSOUnauthAction pass), the Apache form of

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * memcache.c - the replay cache's own memcached client, for
  * JWTSSOReplayCache memcache:HOST:PORT[,HOST:PORT...]: the two commands

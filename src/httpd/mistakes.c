@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * mistakes.c - configuration mistakes that httpd's own parsing lets
  * through and that used to fail later, quietly or with a 500, found in

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * policy.c - the digest of a section's verification policy, which every
  * session record it writes is bound to (DESIGN §4): a login proves a user

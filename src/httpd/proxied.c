@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * proxied.c - what a proxied app or CGI sees of the login, beyond the
  * claims (session.c): JWTSSOStripCookies and JWTSSOUserHeader.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * reasons.c - what the module does with each jwtsso_reason_t: the answer,
  * the log level and the log tag (STYLE §4-5).

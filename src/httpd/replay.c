@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * replay.c - the replay guard (DESIGN §2 step 4): each login token is
  * consumed once, in a store per virtual host (JWTSSOReplayCache), kept

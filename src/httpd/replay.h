@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * replay.h - the replay cache of consumed tokens (DESIGN §2 step 4, §5
  * JWTSSOReplayCache): a mod_socache store, per virtual host, that remembers

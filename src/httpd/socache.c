@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * socache.c - the replay cache on a mod_socache provider (shmcb, or any
  * other but the memcache: spec, which memcache.c serves): the look-up and

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * startup.c - the check_config hook of mod_auth_jwtsso: every
  * <Location>/<Directory> section whose merged configuration says AuthType

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * verify.c - a token checked against its section: the core's verification
  * (src/core/jws.c) with the policy of the section's directives, one log

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * visible.c - a failed login the administrator and the user can see
  * (DESIGN §2.5): the level of a refusal's log line, and the page a

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE)
 // A real browser through the jwtsso login: headless Chromium (Debian's
 // /usr/bin/chromium) driven by playwright-core.
 //

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE)
 'use strict';
 // The bytes of "file:PATH" for the token helpers of t/bin. For an HMAC
 // secret (alg HS*), read as the module reads JWTSSOSecret file:PATH

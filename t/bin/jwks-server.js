@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE)
 // Usage: node t/bin/jwks-server.js DIR
 // A JWKS server for t/84-jwks-url.t: HTTPS on 127.0.0.1 (node's own https
 // module) with DIR/server.key and DIR/server.crt (made by the test with

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE)
 // Usage: node t/bin/mkjwks.js OUT.json KID=PUBLIC.pem [KID=PUBLIC.pem ...]
 // Writes a JWKS (RFC 7517 §5) holding the public key of each PEM file, its
 // members made by node itself (crypto.createPublicKey(pem).export({format:

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE)
 // Usage: node t/bin/mkmanykeys.js DIR [N] [KEEP]
 // Writes DIR/jwks-ec100.json, a JWKS of N (default 100) EC P-256 public
 // keys with kids "ec-00", "ec-01", ... and "use": "sig" (members by node's

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE)
 // Usage: node t/bin/mktoken-jose.mjs JOBS.json
 // Signs a batch of tokens with the npm package jose (6.x), one process for
 // all of them, the way a jose-based IdP does:

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE)
 // Usage: node t/bin/mktoken.js SECRET 'PAYLOAD_JSON' ['OPTIONS_JSON']
 // Prints jwt.sign(payload, secret, options) from jsonwebtoken (the token a
 // Node IdP using the jwtsso middleware would produce). OPTIONS_JSON defaults

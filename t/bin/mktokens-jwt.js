@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE)
 // Usage: node t/bin/mktokens-jwt.js JOBS.json
 // Signs a batch of tokens with the npm package jsonwebtoken (9.x), one
 // process for all of them: jwt.sign(payload, key, {algorithm, expiresIn:

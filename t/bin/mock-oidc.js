@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE)
 // mock-oidc.js PORT USER - a minimal OpenID Connect provider on
 // 127.0.0.1:PORT for t/58-oidc-bridge.t (the README's mod_auth_openidc
 // bridge): discovery, an authorize endpoint that logs USER in at once

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE)
 // Usage: node t/bin/verify-tokens.mjs JOBS.json
 // Verifies a batch of tokens (e.g. the issuer's) with the npm packages
 // jsonwebtoken (9.x: jwt.verify; HS/RS/PS/ES, no EdDSA) and jose (6.x:

@@ -1,4 +1,6 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE)
 """Usage: /usr/bin/python3 t/bin/verify-tokens.py JOBS.json
 
 Verifies a batch of tokens with PyJWT (Debian's python3-jwt, with

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE)
 # Every non-static symbol of the core, the glue and jwtsso-token is named
 # after its file:
 # jwtsso_<file stem>_<verb>, so a name found in a log or a stack trace says

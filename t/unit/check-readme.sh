@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE)
 # check-readme.sh - the README says only what is true of the tree beside
 # it. Run by make check, in a git checkout and in the release tarball
 # (make distcheck) alike; $srcdir comes from the test driver.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE)
 // cli-interop.js JOBS - jsonwebtoken's side of t/unit/test-cli.sh, one
 // process for a batch (node starts slowly on a loaded machine). Each line
 // of the file JOBS is MODE<TAB>ALG<TAB>KEY<TAB>ARG:

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE)
 """cli-interop.py JOBS - PyJWT's side of t/unit/test-cli.sh (Debian's
 python3-jwt, run with /usr/bin/python3), one process for a batch. Each
 line of the file JOBS is MODE<TAB>ALG<TAB>KEY<TAB>ARG:

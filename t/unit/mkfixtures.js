@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE)
 // mkfixtures.js DIR - tokens made by jsonwebtoken (node) for test_core and
 // test_keys.
 //

@@ -1,4 +1,6 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE)
 """mkfixtures.py DIR - tokens made by PyJWT for test_core.
 
 Run with Debian's /usr/bin/python3 and its python3-jwt. PyJWT adds no iat,

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE)
 # mkfixtures.sh DIR - the unit tests' fixtures in DIR: keys made by
 # openssl(1), tokens by jsonwebtoken (node, mkfixtures.js) and PyJWT
 # (Debian's python3-jwt, mkfixtures.py).

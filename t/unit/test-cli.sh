@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE)
 # test-cli.sh - jwtsso-token, run by `make check` from the build directory
 # (./jwtsso-token), with the keys of $UNIT_FIXTURES (mkfixtures.sh):
 #   - sign -> verify round trips for every algorithm, by PEM and by JWKS;

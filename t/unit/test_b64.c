@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * test_b64.c - unit tests of the strict base64url codec
  * (src/core/b64url.c): known answers (RFC 4648 §10, RFC 7515 §A.1), and,

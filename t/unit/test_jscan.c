@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * test_jscan.c - unit tests of the token path's JSON scanner
  * (src/core/jscan.c), differential against json.c's jwtsso_json_object

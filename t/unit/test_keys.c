@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * test_keys.c - unit tests of the public-key half of the token core:
  * key.c (families, alg masks, RS/PS/ES/EdDSA verification), pkey.c (PEM)

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * test_match.c - Require jwtsso-claim's test (src/core/match.c): claim
  * paths, and matching against the three shapes of claims a request can

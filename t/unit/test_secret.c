@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * test_secret.c - unit tests of secret.c, the forms of a shared secret
  * (literal, file:PATH, env:NAME, base64:DATA) that JWTSSOSecret and

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE) */
 /*
  * test_sign.c - unit tests of sign.c (the signer of jwtsso-issuer and
  * jwtsso-token), linking only the core: every alg signed and verified by

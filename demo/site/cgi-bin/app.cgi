@@ -1,4 +1,6 @@
 #!/usr/bin/perl
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE)
 # Demo application behind mod_auth_jwtsso: greets REMOTE_USER and shows
 # what the module passed on (JWTSSO_CLAIM_* and JWTSSO_CLAIMS).
 use strict;

@@ -1,4 +1,6 @@
 #!/usr/bin/perl
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE)
 # Test application behind mod_auth_jwtsso: echoes, one "NAME=value" per line,
 # what the module hands to the app. Lines always present (empty when unset):
 # REMOTE_USER, AUTH_TYPE, QUERY_STRING, REQUEST_URI, REQUEST_METHOD,

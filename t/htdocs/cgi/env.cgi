@@ -1,4 +1,6 @@
 #!/usr/bin/perl
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_jwtsso Authors (see LICENSE)
 # t/48-session-extras.t's app: prints, one "NAME=value" per line, sorted,
 # REMOTE_USER, every HTTP_* variable and every SP_* variable (set by
 # SetEnvIf in t/conf/session.conf.in), so a test sees exactly which request
