@@ -335,4 +335,40 @@ config_bad('JWTSSOState yes', location(extra => 'JWTSSOState yes'), [ qr/JWTSSOS
     httpd_stop($h);
 }
 
+# ================================================================ 8. sections start-up does not see
+# <If> (like <Files> and .htaccess) is merged per request: start-up checks
+# the <Location> around it, the request meets the rest.
+{
+    my $if = sub { my ($path, $inner, %o) = @_;
+                   location(path => $path, extra => 'JWTSSOState Off', %o) =~ s{</Location>\n}{    <If "true">\n        $inner\n    </If>\n</Location>\n}r };
+    my $conf = $if->('/app/ifshort', 'JWTSSOSecret "short-secret"')
+             . $if->('/app/ifallowed', "JWTSSOSecret \"short-secret\"\n        JWTSSOAllowShortSecret On")
+             . "<Location /app/ifauth>\n    AuthName \"t\"\n    JWTSSOAuthEndpoint https://idp.example.test/login\n    $SESSION\n"
+             . "    Require valid-user\n    <If \"true\">\n        AuthType jwtsso\n    </If>\n</Location>\n";
+    config_ok('secrets and AuthType in <If>: start-up cannot tell', $conf);
+    my $h = httpd_start($conf);
+    for my $case ([ ifshort => 500, qr/JWTSSO00415: JWTSSOSecret for \/app\/ifshort\/x is 12 bytes; at least 32 are required\. It is at \S+httpd\.conf:\d+, where the start-up check does not look \(<Files>, <If> or \.htaccess\)\. Use a longer one, e.g\. from 'openssl rand -base64 48', or put 'JWTSSOAllowShortSecret On' beside it/ ],
+                  [ ifauth  => 500, qr/JWTSSO00413: AuthType jwtsso for \/app\/ifauth\/x has no JWTSSOSecret \(or public key and JWTSSOSessionKey\); configure them/ ],
+                  [ ifallowed => 302, undef ]) {
+        my ($name, $code, $re) = @$case;
+        my $mark = -s $h->{error_log} || 0;
+        my ($res) = present_at($h->{base}, "/app/$name/x", fresh_token({ sub => 'alice' }, secret => 'short-secret'));
+        is $res->code, $code, "/app/$name: a token signed with the short secret: $code";
+        if ($re) {
+            my $log = '';
+            for (1 .. 20) {
+                $log = substr(JWTSSOTest::slurp($h->{error_log}), $mark);
+                last if $log =~ /JWTSSO0041[35]/;
+                select undef, undef, undef, 0.1;
+            }
+            like $log, $re, "/app/$name: the log names the directive, where it is and the fix";
+            unlike $log, qr/short-secret/, "/app/$name: the secret is not logged";
+            unlike $res->content, qr/short-secret|JWTSSO/, "/app/$name: the page tells nothing";
+        } else {
+            ok session_cookie_of($res), "/app/$name: JWTSSOAllowShortSecret On in the <If>: logs in";
+        }
+    }
+    httpd_stop($h);
+}
+
 done_testing();

@@ -136,16 +136,32 @@ static int session_ok(request_rec *r, const jwtsso_dir_cfg *cfg,
     return st->session_ok;
 }
 
+/* The start-up check (startup.c) sees <Location>s, <Directory>s and
+ * virtual hosts; a secret or AuthType set in <Files>, <If> or .htaccess
+ * first meets its checks here. */
 static int configured(request_rec *r, const jwtsso_dir_cfg *cfg)
 {
-    if (cfg->keys && jwtsso_keyconf_record_key(cfg)) {
-        return 1;
+    const jwtsso_short_secret_t *n = cfg->short_secret;
+
+    if (!cfg->keys || !jwtsso_keyconf_record_key(cfg)) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JWTSSO_LOGNO(00413)
+                      "AuthType jwtsso for %s has no " JWTSSO_D_SECRET
+                      " (or public key and " JWTSSO_D_SESSION_KEY "); "
+                      "configure them", r->uri);
+        return 0;
     }
-    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JWTSSO_LOGNO(00413)
-                  "AuthType jwtsso for %s has no " JWTSSO_D_SECRET
-                  " (or public key and " JWTSSO_D_SESSION_KEY "); "
-                  "configure them", r->uri);
-    return 0;
+    if (n && !cfg->allow_short) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JWTSSO_LOGNO(00415)
+                      "%s for %s is %lu bytes; at least %d are required. "
+                      "It is at %s, where the start-up check does not look "
+                      "(<Files>, <If> or .htaccess). Use a longer one, e.g. "
+                      "from 'openssl rand -base64 48', or put '"
+                      JWTSSO_D_ALLOW_SHORT " On' beside it", n->directive,
+                      r->uri, (unsigned long)n->len, JWTSSO_SECRET_MIN,
+                      n->where);
+        return 0;
+    }
+    return 1;
 }
 
 int jwtsso_flow_check_authn(request_rec *r)
