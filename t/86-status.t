@@ -9,7 +9,7 @@ use warnings FATAL => 'all';
 #      Accept); HEAD; 405 for other methods; 400 for an unknown or repeated
 #      format, each logged; Require ip in front of it; a small mix on /st/
 #      moves each counter by exactly its share (read before and after);
-#   2. an httpd of its own (prefork, StartServers 3, KeepAlive Off): a
+#   2. an httpd of its own (prefork, then event, StartServers 3, KeepAlive Off): a
 #      scripted mix of logins, failures of several reasons, a replay,
 #      bearer requests, a logout and redirects, sent by three clients at
 #      once so several children serve it; the three forms give exactly the
@@ -34,7 +34,7 @@ use URI::Escape qw(uri_escape);
 plan skip_all => 'mod_auth_jwtsso not loaded by the test server' unless have_jwtsso();
 plan skip_all => 'no python3 prometheus_client'
     unless system('/usr/bin/python3 -c "import prometheus_client.parser" 2>/dev/null') == 0;
-plan tests => 87;
+plan tests => 123;
 
 my @REASONS = qw(too_large malformed bad_base64 bad_header bad_payload
     duplicate_member alg_none alg_unknown alg_not_allowed crit no_key unknown_kid
@@ -252,6 +252,8 @@ my $S = '/jwtsso-status';
 
 # ---------------------------------------------------------------- 2. own httpd, several children
 
+# prefork: 3 processes; event: 3 processes of 8 threads (the suite's MPM
+# for the test server is event by default).
 my $DIRECTIVES = jwtsso_location(path => '/app/', extra => "    JWTSSOAcceptBearer On\n") . <<'EOC';
 <Location /logout>
     SetHandler jwtsso-logout
@@ -264,28 +266,36 @@ my $DIRECTIVES = jwtsso_location(path => '/app/', extra => "    JWTSSOAcceptBear
 </Location>
 KeepAlive Off
 StartServers 3
-MinSpareServers 3
-MaxSpareServers 6
+<IfModule mpm_prefork_module>
+    MinSpareServers 3
+    MaxSpareServers 6
+</IfModule>
+<IfModule mpm_event_module>
+    ServerLimit 4
+    MinSpareThreads 8
+    MaxSpareThreads 64
+    MaxRequestWorkers 32
+</IfModule>
 LogFormat "%P %>s %U" pids
 CustomLog "access_log" pids
 EOC
 
-my $h;
+my ($h, $B);
 END { httpd_stop($h) if $h && $h->{pid} }
 
 sub start_own {
-    local $ENV{JWTSSO_MPM} = 'prefork';
-    return httpd_start($DIRECTIVES, port => $_[0]);
+    my ($mpm, $port) = @_;
+    local $ENV{JWTSSO_MPM} = $mpm;
+    my $s = httpd_start($DIRECTIVES, $port ? (port => $port) : ());
+    $B = $s->{base};
+    return $s;
 }
-
-$h = start_own();
-my $B = $h->{base};
 
 # Each job: steps run in order by one client: [label, code, sub($ua) -> response].
 sub login_steps {
     my ($name, $tok, $sessions) = @_;
-    my $u = "$B/app/$name?jwt=" . uri_escape($tok);
-    return (["$name login", 302, sub { $_[0]->get($u) }],
+    my $u = "/app/$name?jwt=" . uri_escape($tok);
+    return (["$name login", 302, sub { $_[0]->get("$B$u") }],
             map { my $i = $_; ["$name session $i", 200, sub { $_[0]->get("$B/app/$name") }] } 1 .. $sessions);
 }
 sub get_step {
@@ -293,27 +303,29 @@ sub get_step {
     return [$label, $code, sub { $_[0]->get("$B$path", @h) }];
 }
 
-my ($ta, $tb) = (fresh_token({ sub => 'alice' }), fresh_token({ sub => 'bob' }));
-my @JOBS = (
-    [login_steps('a', $ta, 2), get_step('a replayed', 401, '/app/a?jwt=' . uri_escape($ta))],
-    [login_steps('b', $tb, 1),
-     get_step('b login token as bearer: consumed', 401, '/app/b', Authorization => "Bearer $tb"),
-     get_step('b logout', 200, '/logout'),
-     get_step('b after logout: redirect', 302, '/app/b', Accept => 'text/html')],
-    [login_steps('c', fresh_token({ sub => 'carol' }), 1)],
-    [login_steps('d', fresh_token({ sub => 'dave' }), 1)],
-    [get_step('bad signature 1', 401, '/app/e?jwt=' . fresh_token({ sub => 'm1' }, secret => $OTHER))],
-    [get_step('bad signature 2', 401, '/app/e?jwt=' . fresh_token({ sub => 'm2' }, secret => $OTHER))],
-    [get_step('expired', 401, '/app/e?jwt=' . fresh_token({ sub => 'o', iat => time - 7200, exp => time - 3600 }))],
-    [get_step('no iat under JWTSSOMaxAge', 401, '/app/e?jwt=' . fresh_token({ sub => 'n', iat => undef }))],
-    [get_step('malformed', 401, '/app/e?jwt=abc')],
-    [get_step('token twice', 401, '/app/e?jwt=a.b.c&jwt=d.e.f')],
-    [map { get_step("bearer $_", 200, '/app/api', Authorization => 'Bearer ' . fresh_token({ sub => "api$_" })) } 1 .. 3],
-    [get_step('bearer bad signature', 401, '/app/api', Authorization => 'Bearer ' . fresh_token({ sub => 'm3' }, secret => $OTHER))],
-    [get_step('bearer without a token', 401, '/app/api', Authorization => 'Bearer ')],
-    [map { get_step("redirect $_", 302, "/app/r$_", Accept => 'text/html') } 1 .. 2],
-    [get_step('XHR without a session: 401, not counted', 401, '/app/x', 'X-Requested-With' => 'XMLHttpRequest')],
-);
+sub mix_jobs {
+    my ($ta, $tb) = (fresh_token({ sub => 'alice' }), fresh_token({ sub => 'bob' }));
+    return (
+        [login_steps('a', $ta, 2), get_step('a replayed', 401, '/app/a?jwt=' . uri_escape($ta))],
+        [login_steps('b', $tb, 1),
+         get_step('b login token as bearer: consumed', 401, '/app/b', Authorization => "Bearer $tb"),
+         get_step('b logout', 200, '/logout'),
+         get_step('b after logout: redirect', 302, '/app/b', Accept => 'text/html')],
+        [login_steps('c', fresh_token({ sub => 'carol' }), 1)],
+        [login_steps('d', fresh_token({ sub => 'dave' }), 1)],
+        [get_step('bad signature 1', 401, '/app/e?jwt=' . fresh_token({ sub => 'm1' }, secret => $OTHER))],
+        [get_step('bad signature 2', 401, '/app/e?jwt=' . fresh_token({ sub => 'm2' }, secret => $OTHER))],
+        [get_step('expired', 401, '/app/e?jwt=' . fresh_token({ sub => 'o', iat => time - 7200, exp => time - 3600 }))],
+        [get_step('no iat under JWTSSOMaxAge', 401, '/app/e?jwt=' . fresh_token({ sub => 'n', iat => undef }))],
+        [get_step('malformed', 401, '/app/e?jwt=abc')],
+        [get_step('token twice', 401, '/app/e?jwt=a.b.c&jwt=d.e.f')],
+        [map { get_step("bearer $_", 200, '/app/api', Authorization => 'Bearer ' . fresh_token({ sub => "api$_" })) } 1 .. 3],
+        [get_step('bearer bad signature', 401, '/app/api', Authorization => 'Bearer ' . fresh_token({ sub => 'm3' }, secret => $OTHER))],
+        [get_step('bearer without a token', 401, '/app/api', Authorization => 'Bearer ')],
+        [map { get_step("redirect $_", 302, "/app/r$_", Accept => 'text/html') } 1 .. 2],
+        [get_step('XHR without a session: 401, not counted', 401, '/app/x', 'X-Requested-With' => 'XMLHttpRequest')],
+    );
+}
 my %MIX = (logins => 4, sessions => 5, bearer => 3, redirects => 3, logouts => 1,
            replays_refused => 2, store_errors => 0,
            failures => { bad_signature => 3, expired => 1, no_iat => 1, malformed => 2,
@@ -322,6 +334,7 @@ my %MIX = (logins => 4, sessions => 5, bearer => 3, redirects => 3, logouts => 1
 # Three clients at once, each a share of the jobs; each reports its
 # steps' codes in a file.
 sub run_mix {
+    my @jobs = @_;
     my $N = 3;
     my @kids;
     for my $k (0 .. $N - 1) {
@@ -329,9 +342,9 @@ sub run_mix {
         my $pid = fork // die "fork: $!";
         if (!$pid) {
             my @r;
-            for my $j (grep { $_ % $N == $k } 0 .. $#JOBS) {
+            for my $j (grep { $_ % $N == $k } 0 .. $#jobs) {
                 my $ua = ua();
-                push @r, [$_->[0], $_->[1], $_->[2]->($ua)->code] for @{ $JOBS[$j] };
+                push @r, [$_->[0], $_->[1], $_->[2]->($ua)->code] for @{ $jobs[$j] };
             }
             open my $fh, '>', "$out" or POSIX::_exit(1);
             print $fh JSON::PP->new->encode(\@r);
@@ -348,47 +361,53 @@ sub run_mix {
     return @all;
 }
 
-my @steps = run_mix();
-is scalar(@steps), scalar(map { @$_ } @JOBS), '2 every step of the mix ran';
-my @wrong = grep { $_->[1] != $_->[2] } @steps;
-ok !@wrong, '2 every step answered as expected' or diag(join "\n", map { "$_->[0]: want $_->[1], got $_->[2]" } @wrong);
-my %pids;
-for (split /\n/, slurp("$h->{dir}/access_log")) {
-    $pids{$1} = 1 if m{^(\d+) \d+ /app/};
+sub settle { Time::HiRes::sleep(1.5); wait_port($h->{port}, 10) }
+
+# The mix, then the restarts, on an httpd of its own under $mpm.
+sub own_server {
+    my $mpm = shift;
+    my $L = "$mpm:";
+    $h = start_own($mpm);
+    my @jobs = mix_jobs();
+    my @steps = run_mix(@jobs);
+    is scalar(@steps), scalar(map { @$_ } @jobs), "2 $L every step of the mix ran";
+    my @wrong = grep { $_->[1] != $_->[2] } @steps;
+    ok !@wrong, "2 $L every step answered as expected"
+        or diag(join "\n", map { "$_->[0]: want $_->[1], got $_->[2]" } @wrong);
+    my %pids;
+    for (split /\n/, slurp("$h->{dir}/access_log")) {
+        $pids{$1} = 1 if m{^(\d+) \d+ /app/};
+    }
+    cmp_ok scalar(keys %pids), '>=', 2, "2 $L several children served the mix (" . scalar(keys %pids) . ')';
+    my $j1 = three_forms_are("2 $L after the mix", $B, '/status', \%MIX);
+
+    # 3. restarts
+    Time::HiRes::sleep(1.1);        # a `since` made now would differ
+    kill 'USR1', $h->{pid};
+    settle();
+    my $j2 = three_forms_are("3 $L after a graceful restart", $B, '/status', \%MIX);
+    is $j2->{since}, $j1->{since}, "3 $L graceful restart: since unchanged";
+    like slurp($h->{error_log}), qr/SIGUSR1 received|Graceful restart requested/, "3 $L the graceful restart happened";
+    is ua()->get("$B/app/f?jwt=" . uri_escape(fresh_token({ sub => 'frank' })))->code, 302, "3 $L a login after it";
+    is get_json($B, '/status')->{logins}, $MIX{logins} + 1, "3 $L ... counted on top";
+
+    kill 'HUP', $h->{pid};
+    settle();
+    my $j3 = three_forms_are("3 $L after SIGHUP (restart, not graceful)", $B, '/status', {});
+    cmp_ok $j3->{since}, '>', $j1->{since}, "3 $L SIGHUP: a new since";
+    like slurp($h->{error_log}), qr/SIGHUP received/, "3 $L the SIGHUP restart happened";
+    is ua()->get("$B/app/g?jwt=" . uri_escape(fresh_token({ sub => 'gina' })))->code, 302, "3 $L a login after SIGHUP";
+
+    my $port = $h->{port};
+    ok httpd_stop($h), "3 $L the server stops";
+    ok wait_port_closed($port), "3 $L ... and its port is closed";
+    is_deeply [crash_lines(slurp($h->{error_log}))], [], "3 $L no crash in its log";
+    Time::HiRes::sleep(1.1);
+    $h = start_own($mpm, $port);
+    my $j4 = three_forms_are("3 $L after a full stop and start", $B, '/status', {});
+    cmp_ok $j4->{since}, '>', $j3->{since}, "3 $L stop and start: a new since";
+    ok httpd_stop($h), "3 $L the server stops again";
+    is_deeply [crash_lines(slurp($h->{error_log}))], [], "3 $L no crash in the second one";
 }
-cmp_ok scalar(keys %pids), '>=', 2, '2 several children served the mix (' . scalar(keys %pids) . ')';
 
-my $j1 = three_forms_are('2 after the mix', $B, '/status', \%MIX);
-
-# ---------------------------------------------------------------- 3. restarts
-
-sub wait_generation_settled { Time::HiRes::sleep(1.5); wait_port($h->{port}, 10) }
-
-Time::HiRes::sleep(1.1);        # a `since` made now would differ
-kill 'USR1', $h->{pid};
-wait_generation_settled();
-my $j2 = three_forms_are('3 after a graceful restart', $B, '/status', \%MIX);
-is $j2->{since}, $j1->{since}, '3 graceful restart: since unchanged';
-like slurp($h->{error_log}), qr/SIGUSR1 received|Graceful restart requested/, '3 the graceful restart happened';
-
-# one more login after the graceful restart: the new children add to it
-is ua()->get("$B/app/f?jwt=" . uri_escape(fresh_token({ sub => 'frank' })))->code, 302, '3 a login after it';
-is get_json($B, '/status')->{logins}, $MIX{logins} + 1, '3 ... counted on top';
-
-kill 'HUP', $h->{pid};
-wait_generation_settled();
-my $j3 = three_forms_are('3 after SIGHUP (restart, not graceful)', $B, '/status', {});
-cmp_ok $j3->{since}, '>', $j1->{since}, '3 SIGHUP: a new since';
-like slurp($h->{error_log}), qr/SIGHUP received/, '3 the SIGHUP restart happened';
-
-is ua()->get("$B/app/g?jwt=" . uri_escape(fresh_token({ sub => 'gina' })))->code, 302, '3 a login after SIGHUP';
-my $port = $h->{port};
-ok httpd_stop($h), '3 the server stops';
-ok wait_port_closed($port), '3 ... and its port is closed';
-is_deeply [crash_lines(slurp($h->{error_log}))], [], '3 no crash in its log';
-Time::HiRes::sleep(1.1);
-$h = start_own($port);
-my $j4 = three_forms_are('3 after a full stop and start', $h->{base}, '/status', {});
-cmp_ok $j4->{since}, '>', $j3->{since}, '3 stop and start: a new since';
-ok httpd_stop($h), '3 the server stops again';
-is_deeply [crash_lines(slurp($h->{error_log}))], [], '3 no crash in the second one';
+own_server($_) for qw(prefork event);
