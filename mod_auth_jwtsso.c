@@ -37,6 +37,9 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_child_init(jwtsso_bcache_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(jwtsso_jwksurl_post_config, NULL, NULL,
                         APR_HOOK_MIDDLE);
+    ap_hook_post_config(jwtsso_stats_post_config, NULL, NULL,
+                        APR_HOOK_MIDDLE);
+    ap_hook_pre_mpm(jwtsso_stats_pre_mpm, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(jwtsso_jwksurl_child_init, NULL, NULL,
                        APR_HOOK_MIDDLE);
     ap_hook_optional_fn_retrieve(jwtsso_optional_fns, NULL, NULL,
@@ -48,6 +51,7 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_force_authn(jwtsso_flow_force_authn, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(jwtsso_handlers_handler, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(jwtsso_info_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_handler(jwtsso_status_handler, NULL, NULL, APR_HOOK_MIDDLE);
     /* last: other fixups (mod_rewrite) still see the login cookies */
     ap_hook_fixups(jwtsso_proxied_fixups, NULL, NULL, APR_HOOK_LAST);
     jwtsso_authz_register(p);

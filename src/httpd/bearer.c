@@ -96,12 +96,15 @@ static int consumed(request_rec *r, const unsigned char *rkey,
                       "to log in, and a login token is one-time (set "
                       JWTSSO_D_BEARER_AUDIENCE " for API tokens; token %s)",
                       jwtsso_verify_fingerprint(r, token));
+        jwtsso_stats_fail(JWTSSO_STATS_F_CONSUMED);
+        jwtsso_stats_count(JWTSSO_STATS_REPLAYS);
         return 1;
     default:
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JWTSSO_LOGNO(00425)
                       "bearer token not accepted: the replay store cannot "
                       "say whether it was used to log in; 503 until it is "
                       "back (token %s)", jwtsso_verify_fingerprint(r, token));
+        jwtsso_stats_count(JWTSSO_STATS_STORE_ERRORS);
         return -1;
     }
 }
@@ -180,6 +183,7 @@ int jwtsso_bearer_check(request_rec *r, const jwtsso_dir_cfg *cfg,
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, JWTSSO_LOGNO(00419)
                       "bearer token refused: malformed: an Authorization: "
                       "Bearer header without a token");
+        jwtsso_stats_fail(JWTSSO_R_MALFORMED);
         return jwtsso_bearer_refuse(r, "invalid_request");
     }
     keyed = jwtsso_bcache_key(r, cfg, token, ckey);

@@ -169,6 +169,7 @@ int jwtsso_flow_check_authn(request_rec *r)
     jwtsso_dir_cfg *cfg;
     const char *tok;
     jwtsso_flow_req_t *st;
+    int rv;
 
     if (!is_ours(r)) {
         return DECLINED;
@@ -181,11 +182,20 @@ int jwtsso_flow_check_authn(request_rec *r)
     if (st->ntokens > 0 && !r->main) {
         return jwtsso_login_consume(r, cfg, st);
     }
+    /* counted once per request the client sent: a sub-request
+     * (mod_include, mod_dir's look-ups) is not another one */
     if (cfg->accept_bearer && (tok = jwtsso_bearer_find(r)) != NULL) {
-        return jwtsso_bearer_check(r, cfg, st, tok);
+        rv = jwtsso_bearer_check(r, cfg, st, tok);
+        if (rv == OK && !r->main) {
+            jwtsso_stats_count(JWTSSO_STATS_BEARER);
+        }
+        return rv;
     }
     if (session_ok(r, cfg, st)) {
         jwtsso_session_apply(r, cfg, &st->rec);
+        if (!r->main) {
+            jwtsso_stats_count(JWTSSO_STATS_SESSIONS);
+        }
         return OK;
     }
     if (jwtsso_info_wanted(r)) {

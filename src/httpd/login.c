@@ -101,6 +101,7 @@ static const char *state_checked(request_rec *r, const jwtsso_dir_cfg *cfg,
                       "the browser back to return_to's scheme and host "
                       "(set " JWTSSO_D_PUBLIC_URL " behind a proxy) within "
                       "%d s", name, fp, JWTSSO_STATE_MAX_AGE);
+        jwtsso_stats_fail(JWTSSO_STATS_F_STATE_MISSING);
         return "state_missing";
     }
     if (!st->state || !*st->state) {
@@ -111,6 +112,7 @@ static const char *state_checked(request_rec *r, const jwtsso_dir_cfg *cfg,
                       "must come back to return_to as given, its query "
                       "included, with only the token appended",
                       JWTSSO_STATE_PARAM, fp);
+        jwtsso_stats_fail(JWTSSO_STATS_F_STATE_PARAM);
         return "state_param_missing";
     }
     if (strlen(cookie) != strlen(st->state)
@@ -120,6 +122,7 @@ static const char *state_checked(request_rec *r, const jwtsso_dir_cfg *cfg,
                       "does not match this browser's cookie: a login "
                       "started elsewhere (token %s)", JWTSSO_STATE_PARAM,
                       fp);
+        jwtsso_stats_fail(JWTSSO_STATS_F_STATE_MISMATCH);
         return "state_mismatch";
     }
     return NULL;
@@ -149,6 +152,7 @@ static int consumed_once(request_rec *r, const jwtsso_dir_cfg *cfg,
     case JWTSSO_REPLAY_OFF:
         return OK;
     case JWTSSO_REPLAY_TOO_LONG:        /* logged by replay.c */
+        jwtsso_stats_fail(JWTSSO_STATS_F_REPLAY_WINDOW);
         *reason = "replay_window_too_long";
         return HTTP_UNAUTHORIZED;
     case JWTSSO_REPLAY_SEEN:
@@ -156,6 +160,8 @@ static int consumed_once(request_rec *r, const jwtsso_dir_cfg *cfg,
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, JWTSSO_LOGNO(00417)
                       "token refused: replayed: this token was already used "
                       "to log in (token %s)", fp);
+        jwtsso_stats_fail(JWTSSO_STATS_F_REPLAYED);
+        jwtsso_stats_count(JWTSSO_STATS_REPLAYS);
         *reason = "replayed";
         return HTTP_UNAUTHORIZED;
     case JWTSSO_REPLAY_UNAVAILABLE:
@@ -165,6 +171,7 @@ static int consumed_once(request_rec *r, const jwtsso_dir_cfg *cfg,
                       "token not consumed: the replay cache is unreachable "
                       "(see the line before); logins fail with 503 until it "
                       "is back (token %s)", fp);
+        jwtsso_stats_count(JWTSSO_STATS_STORE_ERRORS);
         apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
         apr_table_setn(r->err_headers_out, "Retry-After", "10");
         return HTTP_SERVICE_UNAVAILABLE;
@@ -260,6 +267,7 @@ static int log_in(request_rec *r, const jwtsso_dir_cfg *cfg,
                   "login: user '%s' (alg %s, token %s)",
                   ap_escape_logitem(r->pool, r->user),
                   jwtsso_alg_name(res->alg), fp);
+    jwtsso_stats_count(JWTSSO_STATS_LOGINS);
 
     apr_table_setn(r->headers_out, "Location", clean_self(r, cfg, st));
     apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
@@ -280,6 +288,7 @@ int jwtsso_login_consume(request_rec *r, const jwtsso_dir_cfg *cfg,
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, JWTSSO_LOGNO(00401)
                       "token refused: duplicate_param: the %s parameter "
                       "appears %d times", cfg->token_param, st->ntokens);
+        jwtsso_stats_fail(JWTSSO_STATS_F_DUPLICATE_PARAM);
         return jwtsso_visible_refuse(r, cfg, clean_self(r, cfg, st),
                                      "duplicate_param");
     }
@@ -412,6 +421,7 @@ int jwtsso_login_redirect(request_rec *r, const jwtsso_dir_cfg *cfg,
     apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, JWTSSO_LOGNO(00412)
                   "no session: redirect to log in");
+    jwtsso_stats_count(JWTSSO_STATS_REDIRECTS);
     return HTTP_MOVED_TEMPORARILY;
 }
 

@@ -110,6 +110,7 @@ int jwtsso_session_valid(request_rec *r, const jwtsso_dir_cfg *cfg,
         ap_log_rerror(APLOG_MARK, row->level, 0, r, JWTSSO_LOGNO(00302)
                       "session record refused: %s: %s",
                       row->name, jwtsso_reason_text(why));
+        jwtsso_stats_fail(why);
         return 0;
     }
     if (cfg->session_inactivity >= 0 && !jwtsso_idle_check(r, cfg, z, rec)) {

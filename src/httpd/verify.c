@@ -123,6 +123,7 @@ jwtsso_reason_t jwtsso_verify_token(request_rec *r,
         return why;
     }
     log_refusal(r, why, token, what, fp, res, remembered, bearer);
+    jwtsso_stats_fail(why);
     jwtsso_jws_result_clear(res);
     if (keyed && !remembered) {
         jwtsso_bcache_refuse(r, nkey, why);
