@@ -45,7 +45,7 @@ plan skip_all => 'the sqlite3 command not installed (Debian: apt-get install sql
 my ($node_rc) = JWTSSOTest::_run_capture('node', '-e', '0');
 plan skip_all => 'node not found' if $node_rc;
 
-plan tests => 34;
+plan tests => 35;
 
 my $h;
 my $PARENT = $$;
@@ -68,6 +68,11 @@ my ($create) = $site->{text} =~ /^#\s+sqlite3 \Q$db\E \\\n#\s+'(CREATE TABLE [^'
 ok $create, "1: the example's comment has the CREATE TABLE";
 my ($cron) = $site->{text} =~ /clean up from cron.*\n#\s+sqlite3 \Q$db\E \\\n#\s+"(DELETE [^"]+)"$/m;
 ok $cron, "1: the example's comment has the clean-up statement";
+my $readme = slurp(File::Spec->catfile(top_dir(), 'README.md'));
+my ($raw_create) = example_text('session-dbd-sqlite.conf') =~ /^#\s+'(CREATE TABLE [^']+)'$/m;
+ok defined $raw_create && index($readme, "'$raw_create'") >= 0
+    && $readme =~ /^sqlite3 \S+ "\Q${\ ($cron \/\/ 'none')}\E"$/m,
+    "1: the README gives the example's CREATE TABLE and clean-up";
 
 sub sql {
     my ($rc, $out) = JWTSSOTest::_run_capture('sqlite3', '-batch', '-separator', '|', $db, shift);

@@ -28,7 +28,7 @@ plan skip_all => 'mod_auth_jwtsso not loaded by the test server' unless have_jwt
 plan skip_all => "PostgreSQL's APR DBD driver not installed (Debian: apt-get install libaprutil1-dbd-pgsql)"
     unless dbd_driver('pgsql');
 
-plan tests => 10;
+plan tests => 11;
 
 # ---------------------------------------------------------------- 1. the example
 my $site = example_site('session-dbd-pgsql.conf', subst => sub { [qr{/var/www/app/cgi-bin}, "$_[0]/cgi-bin"] });
@@ -41,6 +41,9 @@ my ($section) = $readme =~ /^### The example sites \(`conf\/examples\/`\)\n(.*?)
 my @blocks = ($section // '') =~ /^```apache\n(.*?)^```\n/msg;
 my $block = example_block(example_text('session-dbd-pgsql.conf')) // 'none';
 ok scalar(grep { $_ eq $block } @blocks), "1: the README's PostgreSQL example is the file's <VirtualHost>, word for word";
+my @cmds = example_text('session-dbd-pgsql.conf') =~ /^#\s+(sudo -u \S+ (?:createuser|createdb|psql) .*)$/mg;
+is_deeply [grep { index($readme, "\n$_\n") < 0 } @cmds], [],
+    "1: the README gives the example's commands (role, database, table, clean-up): " . scalar(@cmds);
 
 # ---------------------------------------------------------------- 2. apache2 -t
 my @mods = (mpm(), example_modules($site->{text}));
