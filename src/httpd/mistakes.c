@@ -51,6 +51,7 @@ typedef struct {
     const char *cookie;         /* NULL: no store with a cookie */
     const char *cookie_path;    /* the path= attribute, else NULL */
     int enabled;                /* Session On */
+    int peruser;                /* SessionDBDPerUser On, no cookie */
 } sess_t;
 
 /* Per server, filled by the walk, read at its end. */
@@ -190,7 +191,7 @@ static const char *attr_path(apr_pool_t *p, const char *attrs)
 static sess_t read_sess(apr_pool_t *p, ap_conf_vector_t *v, const char *kind,
                         const char *path)
 {
-    sess_t z = { kind, path, NULL, NULL, 0 };
+    sess_t z = { kind, path, NULL, NULL, 0, 0 };
     module *stores[2] = { cookie_mod, dbd_mod };
     int i;
 
@@ -212,7 +213,7 @@ static sess_t read_sess(apr_pool_t *p, ap_conf_vector_t *v, const char *kind,
             z.cookie_path = attr_path(p, h->name_attrs);
         }
         else if (h && stores[i] == dbd_mod && h->peruser) {
-            z.cookie = "";      /* a session per user: no cookie */
+            z.peruser = 1;      /* a session per user: no cookie */
         }
     }
     return z;
@@ -228,6 +229,14 @@ static const char *session_missing(const sess_t *z)
     }
     if (z->cookie || (!cookie_mod && !dbd_mod)) {
         return NULL;
+    }
+    if (z->peruser) {
+        /* mod_session_dbd finds such a session by r->user, which is what
+         * the session has to tell us: it never finds a login */
+        return "'SessionDBDCookieName jwtsso_session path=/;httponly;"
+               "secure' in place of 'SessionDBDPerUser On' (a session "
+               "found by the user name cannot keep a login: only the "
+               "login gives the name)";
     }
     if (cookie_mod && dbd_mod) {
         return "a cookie for the session store: 'SessionCookieName "
