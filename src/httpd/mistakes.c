@@ -22,7 +22,8 @@
  * mod_session_cookie's and mod_session_dbd's per-directory configuration
  * is private to them; the leading members read here (the cookie names)
  * have had this layout in every httpd 2.4 release, and are only read when
- * the module itself is loaded.
+ * the module itself is loaded. proxied.c asks here for mod_session_dbd's
+ * cookie names too, so that this file stays the one that knows them.
  */
 #include "glue.h"
 
@@ -50,6 +51,7 @@ typedef struct {
     const char *cookie;         /* NULL: no store with a cookie */
     const char *cookie_path;    /* the path= attribute, else NULL */
     int enabled;                /* Session On */
+    int peruser;                /* SessionDBDPerUser On, no cookie */
 } sess_t;
 
 /* Per server, filled by the walk, read at its end. */
@@ -189,7 +191,7 @@ static const char *attr_path(apr_pool_t *p, const char *attrs)
 static sess_t read_sess(apr_pool_t *p, ap_conf_vector_t *v, const char *kind,
                         const char *path)
 {
-    sess_t z = { kind, path, NULL, NULL, 0 };
+    sess_t z = { kind, path, NULL, NULL, 0, 0 };
     module *stores[2] = { cookie_mod, dbd_mod };
     int i;
 
@@ -211,7 +213,7 @@ static sess_t read_sess(apr_pool_t *p, ap_conf_vector_t *v, const char *kind,
             z.cookie_path = attr_path(p, h->name_attrs);
         }
         else if (h && stores[i] == dbd_mod && h->peruser) {
-            z.cookie = "";      /* a session per user: no cookie */
+            z.peruser = 1;      /* a session per user: no cookie */
         }
     }
     return z;
@@ -227,6 +229,14 @@ static const char *session_missing(const sess_t *z)
     }
     if (z->cookie || (!cookie_mod && !dbd_mod)) {
         return NULL;
+    }
+    if (z->peruser) {
+        /* mod_session_dbd finds such a session by r->user, which is what
+         * the session has to tell us: it never finds a login */
+        return "'SessionDBDCookieName jwtsso_session path=/;httponly;"
+               "secure' in place of 'SessionDBDPerUser On' (a session "
+               "found by the user name cannot keep a login: only the "
+               "login gives the name)";
     }
     if (cookie_mod && dbd_mod) {
         return "a cookie for the session store: 'SessionCookieName "
@@ -259,6 +269,22 @@ const char *jwtsso_mistakes_session_fix(request_rec *r)
     }
     return apr_pstrcat(r->pool, "'Session On' is set, but no session store "
                        "names a cookie here; add ", missing, NULL);
+}
+
+void jwtsso_mistakes_dbd_cookies(ap_conf_vector_t *v,
+                                 apr_array_header_t *names)
+{
+    /* looked up each time: the pointer of a module loaded from a DSO
+     * changes across restarts */
+    module *m = ap_find_linked_module("mod_session_dbd.c");
+    store_head_t *h = m ? ap_get_module_config(v, m) : NULL;
+
+    if (h && h->name_set && h->name) {
+        *(const char **)apr_array_push(names) = h->name;
+    }
+    if (h && h->name2_set && h->name2) {
+        *(const char **)apr_array_push(names) = h->name2;
+    }
 }
 
 /* Whether a section of secs other than own (only those with a regex
