@@ -347,7 +347,7 @@ config_bad('JWTSSOState yes', location(extra => 'JWTSSOState yes'), [ qr/JWTSSOS
              . "    Require valid-user\n    <If \"true\">\n        AuthType jwtsso\n    </If>\n</Location>\n";
     config_ok('secrets and AuthType in <If>: start-up cannot tell', $conf);
     my $h = httpd_start($conf);
-    for my $case ([ ifshort => 500, qr/JWTSSO00415: JWTSSOSecret for \/app\/ifshort\/x is 12 bytes; at least 32 are required\. It is at \S+httpd\.conf:\d+, where the start-up check does not look \(<Files>, <If> or \.htaccess\)\. Use a longer one, e.g\. from 'openssl rand -base64 48', or put 'JWTSSOAllowShortSecret On' beside it/ ],
+    for my $case ([ ifshort => 500, qr/JWTSSO00426: JWTSSOSecret for \/app\/ifshort\/x is 12 bytes; at least 32 are required\. It is at \S+httpd\.conf:\d+, where the start-up check does not look \(<Files>, <If> or \.htaccess\)\. Use a longer one, e.g\. from 'openssl rand -base64 48', or put 'JWTSSOAllowShortSecret On' beside it/ ],
                   [ ifauth  => 500, qr/JWTSSO00413: AuthType jwtsso for \/app\/ifauth\/x has no JWTSSOSecret \(or public key and JWTSSOSessionKey\); configure them/ ],
                   [ ifallowed => 302, undef ]) {
         my ($name, $code, $re) = @$case;
@@ -358,7 +358,7 @@ config_bad('JWTSSOState yes', location(extra => 'JWTSSOState yes'), [ qr/JWTSSOS
             my $log = '';
             for (1 .. 20) {
                 $log = substr(JWTSSOTest::slurp($h->{error_log}), $mark);
-                last if $log =~ /JWTSSO0041[35]/;
+                last if $log =~ /JWTSSO004(?:13|26)/;
                 select undef, undef, undef, 0.1;
             }
             like $log, $re, "/app/$name: the log names the directive, where it is and the fix";

@@ -151,7 +151,7 @@ static int configured(request_rec *r, const jwtsso_dir_cfg *cfg)
         return 0;
     }
     if (n && !cfg->allow_short) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JWTSSO_LOGNO(00415)
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JWTSSO_LOGNO(00426)
                       "%s for %s is %lu bytes; at least %d are required. "
                       "It is at %s, where the start-up check does not look "
                       "(<Files>, <If> or .htaccess). Use a longer one, e.g. "

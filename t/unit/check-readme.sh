@@ -6,7 +6,8 @@
 # (make distcheck) alike; $srcdir comes from the test driver.
 #   1. every log tag of src/ (JWTSSO_LOGNO(nnnnn), and the literal
 #      "JWTSSOnnnnn" of reasons.c) has a row in "Reading the log", and
-#      every tag a row names (`JWTSSO00704`–`00707` is four) is still used;
+#      every tag a row names (`JWTSSO00704`–`00707` is four) is still used,
+#      and no tag has two rows;
 #   2. every directive of src/httpd/glue.h (JWTSSO_D_*) has a row in
 #      "Directives";
 #   3. every repository path README.md names in backticks (t/..., src/...,
@@ -77,12 +78,16 @@ section 'Reading the log' | grep '^| `' | cut -d'|' -f2 |
             }
             for (n = a + 0; n <= b + 0; n++) printf "%05d\n", n
         }
-    }' | sort -u >"$tmp/readme-tags"
+    }' | sort >"$tmp/readme-rows"
+sort -u "$tmp/readme-rows" >"$tmp/readme-tags"
 
 comm -23 "$tmp/src-tags" "$tmp/readme-tags" | sed 's/^/JWTSSO/; s/$/: in src\/, no row in "Reading the log"/' >"$tmp/out"
 result "$tmp/out" "every log tag of src/ has a row in the README ($(wc -l <"$tmp/src-tags") tags)"
 comm -13 "$tmp/src-tags" "$tmp/readme-tags" | sed 's/^/JWTSSO/; s/$/: a row of "Reading the log", used nowhere in src\//' >"$tmp/out"
 result "$tmp/out" "every tag of the README's log table is used in src/"
+# one row a tag: two meanings of one tag make the log ambiguous
+uniq -d "$tmp/readme-rows" | sed 's/^/JWTSSO/; s/$/: two rows of "Reading the log" (one tag, two meanings?)/' >"$tmp/out"
+result "$tmp/out" "no tag has two rows in the README's log table"
 
 # ------------------------------------------------------------ 2. directives
 sed -n 's/^#define JWTSSO_D_[A-Z0-9_]*[ 	]*"\([A-Za-z]*\)".*/\1/p' \
