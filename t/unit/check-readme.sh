@@ -7,7 +7,7 @@
 #   1. every log tag of src/ (JWTSSO_LOGNO(nnnnn), and the literal
 #      "JWTSSOnnnnn" of reasons.c) has a row in "Reading the log", and
 #      every tag a row names (`JWTSSO00704`–`00707` is four) is still used,
-#      and no tag has two rows;
+#      and no tag has two rows, nor two places in src/ that write it;
 #   2. every directive of src/httpd/glue.h (JWTSSO_D_*) has a row in
 #      "Directives";
 #   3. every repository path README.md names in backticks (t/..., src/...,
@@ -61,7 +61,8 @@ fi
 five='[0-9][0-9][0-9][0-9][0-9]'
 find "$top/src" "$top/mod_auth_jwtsso.c" -name '*.[ch]' -exec cat {} + |
     grep -oE "JWTSSO_LOGNO\\($five\\)|\"JWTSSO$five" |
-    grep -oE "$five" | sort -u >"$tmp/src-tags"
+    grep -oE "$five" | sort >"$tmp/src-uses"
+sort -u "$tmp/src-uses" >"$tmp/src-tags"
 [ -s "$tmp/src-tags" ] || { echo "no log tags found in $top/src"; exit 99; }
 
 # The first cell of each row; `A`–`B` (an en dash or a hyphen) is a range.
@@ -88,6 +89,8 @@ result "$tmp/out" "every tag of the README's log table is used in src/"
 # one row a tag: two meanings of one tag make the log ambiguous
 uniq -d "$tmp/readme-rows" | sed 's/^/JWTSSO/; s/$/: two rows of "Reading the log" (one tag, two meanings?)/' >"$tmp/out"
 result "$tmp/out" "no tag has two rows in the README's log table"
+uniq -d "$tmp/src-uses" | sed 's/^/JWTSSO/; s/$/: written by two places in src\//' >"$tmp/out"
+result "$tmp/out" "each tag is written by one place in src/"
 
 # ------------------------------------------------------------ 2. directives
 sed -n 's/^#define JWTSSO_D_[A-Z0-9_]*[ 	]*"\([A-Za-z]*\)".*/\1/p' \
