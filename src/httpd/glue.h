@@ -393,6 +393,11 @@ void jwtsso_mistakes_server_end(apr_pool_t *p, server_rec *s);
 /* For a request mod_session did not give a session to: what is missing
  * in its configuration, with the fix. */
 const char *jwtsso_mistakes_session_fix(request_rec *r);
+/* The cookies mod_session_dbd keeps its session id in under v
+ * (SessionDBDCookieName, SessionDBDCookieName2), pushed onto names
+ * (const char *); none when it is not loaded or keeps sessions per user. */
+void jwtsso_mistakes_dbd_cookies(ap_conf_vector_t *v,
+                                 apr_array_header_t *names);
 
 /* startup.c: the check_config hook: every section under AuthType jwtsso
  * has what a request will need, and the modules it relies on are

@@ -22,7 +22,8 @@
  * mod_session_cookie's and mod_session_dbd's per-directory configuration
  * is private to them; the leading members read here (the cookie names)
  * have had this layout in every httpd 2.4 release, and are only read when
- * the module itself is loaded.
+ * the module itself is loaded. proxied.c asks here for mod_session_dbd's
+ * cookie names too, so that this file stays the one that knows them.
  */
 #include "glue.h"
 
@@ -259,6 +260,22 @@ const char *jwtsso_mistakes_session_fix(request_rec *r)
     }
     return apr_pstrcat(r->pool, "'Session On' is set, but no session store "
                        "names a cookie here; add ", missing, NULL);
+}
+
+void jwtsso_mistakes_dbd_cookies(ap_conf_vector_t *v,
+                                 apr_array_header_t *names)
+{
+    /* looked up each time: the pointer of a module loaded from a DSO
+     * changes across restarts */
+    module *m = ap_find_linked_module("mod_session_dbd.c");
+    store_head_t *h = m ? ap_get_module_config(v, m) : NULL;
+
+    if (h && h->name_set && h->name) {
+        *(const char **)apr_array_push(names) = h->name;
+    }
+    if (h && h->name2_set && h->name2) {
+        *(const char **)apr_array_push(names) = h->name2;
+    }
 }
 
 /* Whether a section of secs other than own (only those with a regex

@@ -5,8 +5,11 @@
  * claims (session.c): JWTSSOStripCookies and JWTSSOUserHeader.
  *
  *   JWTSSOStripCookies  the session cookie (mod_session_cookie's, as it
- *                       read it for this request) and the jwtsso_state
- *                       cookie are taken out of the request's Cookie
+ *                       read it for this request; mod_session_dbd's, as
+ *                       the section names it, which it takes out itself
+ *                       only under SessionDBDCookieRemove On) and the
+ *                       state cookie (jwtsso_state; __Host-jwtsso_state
+ *                       on https) are taken out of the request's Cookie
  *                       header in fixups, after the session was loaded
  *                       (mod_session keeps what it read in the notes of
  *                       the first request, so internal redirects and
@@ -285,8 +288,11 @@ static void strip_cookies(request_rec *r)
     st.removed = 0;
     st.names = apr_array_make(r->pool, 2, sizeof(const char *));
     st.values = apr_array_make(r->pool, 1, sizeof(const char *));
+    /* login.c names it with the __Host- prefix on https */
     *(const char **)apr_array_push(st.names) = JWTSSO_STATE_COOKIE;
+    *(const char **)apr_array_push(st.names) = "__Host-" JWTSSO_STATE_COOKIE;
     apr_table_do(session_note, &st, m->notes, NULL);
+    jwtsso_mistakes_dbd_cookies(r->per_dir_config, st.names);
     apr_table_do(strip_header, &st, r->headers_in, "Cookie", NULL);
     if (!st.removed) {
         return;

@@ -171,8 +171,11 @@ int jwtsso_session_clear(request_rec *r)
                       "protected sections'?");
     }
     /* NULL removes the entry; mod_session then writes the emptied session
-     * (mod_session_cookie: an expired cookie) */
+     * (mod_session_cookie: an expired cookie; mod_session_dbd deletes the
+     * row when nothing else is left in it, so the last-seen entry goes
+     * too: it means nothing without the login) */
     session_set(r, z, JWTSSO_SESSION_KEY, NULL);
+    session_set(r, z, JWTSSO_SEEN_KEY, NULL);
     return OK;
 }
 
