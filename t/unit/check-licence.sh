@@ -12,9 +12,12 @@ if [ -e "$top/.git" ] && command -v git >/dev/null 2>&1; then
     files=$(git -C "$top" ls-files)
 else
     # an unpacked tarball or scripts/test's copy: no list of what is ours,
-    # so leave out what autotools, Apache::Test, npm and the builds make
+    # so leave out what autotools, Apache::Test, npm, the builds and
+    # dpkg-buildpackage make
     files=$(cd "$top" && find . \( -path ./build-aux -o -path ./m4 -o -path ./autom4te.cache \
                                  -o -path ./build -o -path ./node/node_modules -o -path ./t/logs \
+                                 -o -path ./debian/tmp -o -path ./debian/.debhelper \
+                                 -o -path ./debian/libapache2-mod-auth-jwtsso \
                                  -o -name .libs -o -name .deps \) -prune -o -type f -print |
             sed 's|^\./||' | grep -v -x -e t/TEST -e t/conf/apache_test_config.pm -e 'configure' \
                                   -e 'aclocal\.m4' -e 'libtool')
@@ -27,12 +30,6 @@ for f in $files; do
     *.c|*.h|*.t|*.pm|*.PL|*.sh|*.py|*.js|*.mjs|*.lua|*.cgi|*.1|*.am|*.ac) ;;
     conf/*.conf|conf/*.load.in|conf/examples/*|scripts/*|debian/rules) ;;
     *) continue ;;
-    esac
-    # Outside git (a tarball, scripts/package's copy): what autoreconf and
-    # dpkg-buildpackage write is not ours.
-    case "$f" in
-    node/node_modules/*|autom4te.cache/*|*/autom4te.cache/*|build-aux/*) continue ;;
-    debian/tmp/*|debian/.debhelper/*|debian/libapache2-mod-auth-jwtsso/*) continue ;;
     esac
     n=$((n+1))
     head -n 4 "$top/$f" | grep -q 'SPDX-License-Identifier: Apache-2.0' &&
