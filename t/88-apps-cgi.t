@@ -34,13 +34,9 @@ plan skip_all => 'node not found' if $node_rc;
 plan tests => 21;
 
 my $h;
-my $PARENT = $$;
-END {
-    if ($$ == $PARENT) {
-        local $?;
-        httpd_stop($h) if $h;
-    }
-}
+at_end(sub {
+    httpd_stop($h) if $h;
+});
 
 # ---------------------------------------------------------------- 1. the example
 my $site = example_site('cgi.conf', subst => sub { [qr{/var/www/app/cgi-bin}, "$_[0]/cgi-bin"] });

@@ -38,14 +38,10 @@ plan skip_all => 'node not found' if $node_rc;
 plan tests => 25;
 
 my ($h, $fpm_pid);
-my $PARENT = $$;
-END {
-    if ($$ == $PARENT) {
-        local $?;
-        httpd_stop($h) if $h;
-        stop_pid($fpm_pid) if $fpm_pid;
-    }
-}
+at_end(sub {
+    httpd_stop($h) if $h;
+    stop_pid($fpm_pid) if $fpm_pid;
+});
 
 # ---------------------------------------------------------------- 1. the example
 my $fpm_port = app_port(2);

@@ -36,14 +36,10 @@ plan skip_all => 'node not found' if $node_rc;
 plan tests => 22;
 
 my ($h, $app_pid);
-my $PARENT = $$;
-END {
-    if ($$ == $PARENT) {
-        local $?;
-        httpd_stop($h) if $h;
-        stop_pid($app_pid) if $app_pid;
-    }
-}
+at_end(sub {
+    httpd_stop($h) if $h;
+    stop_pid($app_pid) if $app_pid;
+});
 
 # ---------------------------------------------------------------- 1. the example
 my $app_port = app_port(2);

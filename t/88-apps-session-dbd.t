@@ -48,13 +48,9 @@ plan skip_all => 'node not found' if $node_rc;
 plan tests => 35;
 
 my $h;
-my $PARENT = $$;
-END {
-    if ($$ == $PARENT) {
-        local $?;
-        httpd_stop($h) if $h;
-    }
-}
+at_end(sub {
+    httpd_stop($h) if $h;
+});
 
 # ---------------------------------------------------------------- 1. the example
 my $site = example_site('session-dbd-sqlite.conf', subst => sub {

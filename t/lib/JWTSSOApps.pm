@@ -44,7 +44,7 @@ use URI::Escape ();
 use JWTSSOTest;
 
 our @EXPORT = qw(app_port example_text example_block example_modules substitute example_site
-                 tls_ua idp_login jwtsso_warnings dbd_driver);
+                 tls_ua idp_login jwtsso_warnings dbd_driver at_end);
 
 # What Debian's apache2 package enables on install.
 my @DEBIAN_DEFAULT = qw(access_compat alias auth_basic authn_core authn_file
@@ -169,6 +169,17 @@ sub idp_login {
         push @res, $ua->get(URI->new_abs($back->header('Location'), "$base$path")->as_string);
     }
     return (\@res, $token);
+}
+
+# What a test started (its httpd, its php-fpm), ended when it exits, also
+# after a die, but not in a child it forked (an upstream, a php-fpm).
+my (@at_end, $parent);
+sub at_end { $parent //= $$; push @at_end, @_ }
+END {
+    if (defined $parent && $$ == $parent) {
+        local $?;
+        $_->() for @at_end;
+    }
 }
 
 sub jwtsso_warnings {
