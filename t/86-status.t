@@ -34,7 +34,7 @@ use URI::Escape qw(uri_escape);
 plan skip_all => 'mod_auth_jwtsso not loaded by the test server' unless have_jwtsso();
 plan skip_all => 'no python3 prometheus_client'
     unless system('/usr/bin/python3 -c "import prometheus_client.parser" 2>/dev/null') == 0;
-plan tests => 123;
+plan tests => 124;
 
 my @REASONS = qw(too_large malformed bad_base64 bad_header bad_payload
     duplicate_member alg_none alg_unknown alg_not_allowed crit no_key unknown_kid
@@ -241,6 +241,7 @@ my $S = '/jwtsso-status';
         '1 mix: a bearer request';
     is ua()->get(url('/st/p'), Accept => 'text/html')->code, 302, '1 mix: a redirect to the IdP';
     is $ua->get(url('/st-logout'))->code, 200, '1 mix: a logout';
+    is ua()->get(url('/st-logout'))->code, 200, '1 mix: a logout without a login (not counted)';
     my $after = get_json($BASE, $S);
     my %d = map { ($_ => $after->{$_} - $before->{$_}) } @EVENTS;
     $d{$_} = $after->{failures}{$_} - $before->{failures}{$_} for @REASONS;

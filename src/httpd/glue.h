@@ -262,7 +262,7 @@ enum {
     JWTSSO_STATS_SESSIONS,      /* requests accepted by their session */
     JWTSSO_STATS_BEARER,        /* requests accepted by a bearer token */
     JWTSSO_STATS_REDIRECTS,     /* browsers sent to the login page */
-    JWTSSO_STATS_LOGOUTS,       /* sessions cleared by jwtsso-logout */
+    JWTSSO_STATS_LOGOUTS,       /* logins ended by jwtsso-logout */
     JWTSSO_STATS_REPLAYS,       /* replayed / consumed refusals */
     JWTSSO_STATS_STORE_ERRORS,  /* 503s: the replay store did not answer */
     JWTSSO_STATS__COUNT

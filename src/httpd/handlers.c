@@ -74,7 +74,6 @@ static int logout(request_rec *r)
     if (rv != OK) {
         return rv;
     }
-    jwtsso_stats_count(JWTSSO_STATS_LOGOUTS);
     apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
     if (ret && *ret) {
         target = jwtsso_url_same_origin(r, cfg, ret);

@@ -171,6 +171,9 @@ int jwtsso_session_clear(request_rec *r)
                       "(SessionCookieName, its path) the same as the "
                       "protected sections'?");
     }
+    else {
+        jwtsso_stats_count(JWTSSO_STATS_LOGOUTS);   /* a login ended */
+    }
     /* NULL removes the entry; mod_session then writes the emptied session
      * (mod_session_cookie: an expired cookie; mod_session_dbd deletes the
      * row when nothing else is left in it, so the last-seen entry goes

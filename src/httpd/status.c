@@ -46,7 +46,7 @@ static const struct {
     [JWTSSO_STATS_REDIRECTS] = { "redirects", "jwtsso_redirects_total",
         "Browsers sent to the login page (IdP)" },
     [JWTSSO_STATS_LOGOUTS] = { "logouts", "jwtsso_logouts_total",
-        "Logouts (sessions cleared by jwtsso-logout)" },
+        "Logouts (logins ended by jwtsso-logout)" },
     [JWTSSO_STATS_REPLAYS] = { "replays_refused",
         "jwtsso_replays_refused_total",
         "Replays refused (a used login token again, as a login or a "
