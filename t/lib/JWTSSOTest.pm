@@ -667,10 +667,21 @@ sub _spawn {
     return $pid;
 }
 
+# memcached's logs, removed when the test that made them ends (not in a
+# child it forked)
+my (%memcached_logs, $memcached_parent);
+END {
+    if (defined $memcached_parent && $$ == $memcached_parent && !$ENV{JWTSSO_KEEP_TMP}) {
+        unlink keys %memcached_logs;
+    }
+}
+
 sub memcached_start {
     my ($port) = @_;
     my $bin = -x '/usr/bin/memcached' ? '/usr/bin/memcached' : 'memcached';
     my $log = File::Spec->catfile(File::Spec->tmpdir, "jwtsso-memcached-$port.$$.log");
+    $memcached_parent //= $$;
+    $memcached_logs{$log} = 1;
     my $pid = _spawn($log, $bin, '-l', '127.0.0.1', '-p', $port, '-U', '0', '-t', '2', '-m', '16');
     unless (wait_port($port, 10)) {
         stop_pid($pid, 2);
