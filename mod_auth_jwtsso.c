@@ -13,6 +13,7 @@
  */
 #define JWTSSO_MODULE_FILE
 #include "glue.h"
+#include "stats.h"
 
 #include "http_protocol.h"
 #include "http_request.h"

@@ -11,6 +11,7 @@
  * once a login consumed it (the replay cache, asked, never written here).
  */
 #include "glue.h"
+#include "stats.h"
 
 #include "http_core.h"
 #include "apr_strings.h"

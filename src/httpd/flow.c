@@ -22,6 +22,7 @@
  * reason; 500 is for configuration faults only.
  */
 #include "glue.h"
+#include "stats.h"
 
 #include "http_core.h"
 #include "http_request.h"

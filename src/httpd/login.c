@@ -12,6 +12,7 @@
  * Authorization: Bearer request never comes here (bearer.c).
  */
 #include "glue.h"
+#include "stats.h"
 
 #include "http_protocol.h"
 #include "util_cookies.h"

@@ -11,6 +11,7 @@
  * costs one MAC and no JSON parsing; a valid record is never rewritten.
  */
 #include "glue.h"
+#include "stats.h"
 
 #include "http_core.h"
 #include "http_request.h"

@@ -24,6 +24,7 @@
  * set is not one instant (a request may land between two reads).
  */
 #include "glue.h"
+#include "stats.h"
 
 #include "ap_mpm.h"
 #include "http_core.h"

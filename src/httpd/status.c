@@ -17,6 +17,7 @@
  * Require ip. GET and HEAD only; never cached.
  */
 #include "glue.h"
+#include "stats.h"
 
 #include "http_protocol.h"
 #include "http_request.h"

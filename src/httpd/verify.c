@@ -11,6 +11,7 @@
  * login.c's and bearer.c's.
  */
 #include "glue.h"
+#include "stats.h"
 
 #include "apr_strings.h"
 
