@@ -88,6 +88,8 @@ extern module AP_MODULE_DECLARE_DATA auth_jwtsso_module;
 #define JWTSSO_SESSION_KEY   "jwtsso"        /* mod_session entry name */
 #define JWTSSO_SEEN_KEY      "jwtsso_seen"   /* ... of the last-seen time */
 #define JWTSSO_STATE_COOKIE  "jwtsso_state"
+/* its name on https (login.c): Secure, Path=/, no Domain */
+#define JWTSSO_STATE_COOKIE_HTTPS "__Host-" JWTSSO_STATE_COOKIE
 #define JWTSSO_STATE_PARAM   "jwtsso_state"
 #define JWTSSO_STATE_MAX_AGE 600             /* seconds to finish a login */
 

@@ -49,7 +49,7 @@ static const char *random_id(request_rec *r, int b64)
  * Path=/, no Domain), so a sibling subdomain cannot plant one. */
 static const char *state_name(int https)
 {
-    return https ? "__Host-" JWTSSO_STATE_COOKIE : JWTSSO_STATE_COOKIE;
+    return https ? JWTSSO_STATE_COOKIE_HTTPS : JWTSSO_STATE_COOKIE;
 }
 
 /* Sets the state cookie to value, or expires it (value NULL). */

@@ -288,9 +288,10 @@ static void strip_cookies(request_rec *r)
     st.removed = 0;
     st.names = apr_array_make(r->pool, 2, sizeof(const char *));
     st.values = apr_array_make(r->pool, 1, sizeof(const char *));
-    /* login.c names it with the __Host- prefix on https */
+    /* the state cookie by either name: this request's scheme need not
+     * be the one the login started on */
     *(const char **)apr_array_push(st.names) = JWTSSO_STATE_COOKIE;
-    *(const char **)apr_array_push(st.names) = "__Host-" JWTSSO_STATE_COOKIE;
+    *(const char **)apr_array_push(st.names) = JWTSSO_STATE_COOKIE_HTTPS;
     apr_table_do(session_note, &st, m->notes, NULL);
     jwtsso_mistakes_dbd_cookies(r->per_dir_config, st.names);
     apr_table_do(strip_header, &st, r->headers_in, "Cookie", NULL);
