@@ -25,6 +25,7 @@
 #include "apr_lib.h"
 
 #include <stdlib.h>
+#include <jansson.h>
 
 #ifndef JWTSSO_VERSION      /* AC_INIT's, from Makefile.am */
 #define JWTSSO_VERSION "unknown"
@@ -139,31 +140,36 @@ static const char *u64(apr_pool_t *p, apr_uint64_t n)
     return apr_psprintf(p, "%" APR_UINT64_T_FMT, n);
 }
 
+/* The JSON form, through Jansson (as issuer.c's claims); NULL when out
+ * of memory. */
 static const char *json_form(apr_pool_t *p, const jwtsso_stats_t *st)
 {
-    apr_array_header_t *a = apr_array_make(p, 64, sizeof(const char *));
-    const char *name;
-    int i, first = 1;
+    json_t *o = json_object(), *f = json_object();
+    const char *name, *out = NULL;
+    char *text;
+    int i, bad;
 
-    APR_ARRAY_PUSH(a, const char *) =
-        apr_psprintf(p, "{\"version\":\"%s\",\"since\":%" APR_INT64_T_FMT,
-                     JWTSSO_VERSION, st->since);
-    for (i = 0; i < JWTSSO_STATS__COUNT; i++) {
-        APR_ARRAY_PUSH(a, const char *) =
-            apr_psprintf(p, ",\"%s\":%s", events[i].json,
-                         u64(p, st->event[i]));
+    bad = !o || !f
+          || json_object_set_new(o, "version", json_string(JWTSSO_VERSION))
+          || json_object_set_new(o, "since", json_integer(st->since));
+    for (i = 0; !bad && i < JWTSSO_STATS__COUNT; i++) {
+        bad = json_object_set_new(o, events[i].json,
+                                  json_integer((json_int_t)st->event[i]));
     }
-    APR_ARRAY_PUSH(a, const char *) = ",\"failures\":{";
-    for (i = 0; i < JWTSSO_STATS__FAIL_COUNT; i++) {
+    for (i = 0; !bad && i < JWTSSO_STATS__FAIL_COUNT; i++) {
         if ((name = jwtsso_stats_fail_name(i)) != NULL) {
-            APR_ARRAY_PUSH(a, const char *) =
-                apr_psprintf(p, "%s\"%s\":%s", first ? "" : ",", name,
-                             u64(p, st->fail[i]));
-            first = 0;
+            bad = json_object_set_new(f, name,
+                                      json_integer((json_int_t)st->fail[i]));
         }
     }
-    APR_ARRAY_PUSH(a, const char *) = "}}\n";
-    return apr_array_pstrcat(p, a, 0);
+    if (!bad && !json_object_set(o, "failures", f)
+        && (text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER))) {
+        out = apr_pstrcat(p, text, "\n", NULL);
+        free(text);
+    }
+    json_decref(f);
+    json_decref(o);
+    return out;
 }
 
 static const char *prometheus_form(apr_pool_t *p, const jwtsso_stats_t *st)
@@ -320,6 +326,7 @@ static int answer(request_rec *r, int status, const char *type,
 int jwtsso_status_handler(request_rec *r)
 {
     jwtsso_stats_t st;
+    const char *text;
     int form;
 
     if (!r->handler || strcmp(r->handler, JWTSSO_HANDLER_STATUS)) {
@@ -346,8 +353,9 @@ int jwtsso_status_handler(request_rec *r)
     }
     switch (form) {
     case FORM_JSON:
-        return answer(r, HTTP_OK, "application/json", json_form(r->pool,
-                                                                &st));
+        text = json_form(r->pool, &st);
+        return text ? answer(r, HTTP_OK, "application/json", text)
+                    : HTTP_INTERNAL_SERVER_ERROR;
     case FORM_PROMETHEUS:
         return answer(r, HTTP_OK,
                       "text/plain; version=0.0.4; charset=utf-8",
